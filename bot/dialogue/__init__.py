@@ -1,0 +1,1 @@
+"""The transport-free dialogue core: IncomingMessage in, Reply out."""

@@ -1,0 +1,168 @@
+"""The dialogue core: turns an :class:`IncomingMessage` into a :class:`Reply`.
+
+It knows nothing about Telegram or Matrix. Only a :class:`UserError`'s text ever
+reaches a user; any other failure is logged and answered with a short apology.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from bot.clock import Clock, berlin_today
+from bot.dialogue import answers
+from bot.dialogue.commands import Command, Registry, parse
+from bot.dialogue.messages import ChatRef, Choice, IncomingMessage, Reply
+from bot.errors import UserError
+from bot.knowledge.decision import Decision, Intent
+from bot.knowledge.models import Programme
+from bot.knowledge.service import Knowledge
+
+logger = logging.getLogger(__name__)
+
+APOLOGY = "Entschuldigung, da ist bei mir etwas schiefgegangen. Bitte versuchen Sie es gleich noch einmal."
+MAX_QUESTION_CHARS = 500
+_PENDING_CHATS = 10_000
+ENTRY_PREFIX = "e:"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A question's decision together with the reply the user sees."""
+
+    decision: Decision
+    reply: Reply
+
+
+class Dialogue:
+    """Answers questions and commands; one instance serves every chat."""
+
+    def __init__(self, knowledge: Callable[[], Knowledge], clock: Clock,
+                 commands: Iterable[Command] = ()) -> None:
+        self._knowledge = knowledge
+        self._clock = clock
+        self.commands = Registry()
+        # Numbered "Meinten Sie …?" options per chat, bounded so memory cannot grow.
+        self._pending: OrderedDict[ChatRef, list[str]] = OrderedDict()
+        from bot.dialogue.info import info_commands  # noqa: PLC0415 - info needs Dialogue
+
+        for command in (*info_commands(self), *commands):
+            self.commands.add(command)
+
+    @property
+    def knowledge(self) -> Knowledge:
+        """The knowledge in force right now (it may be reloaded while running)."""
+        return self._knowledge()
+
+    def today(self) -> dt.date:
+        """Return today's date in Europe/Berlin."""
+        return berlin_today(self._clock)
+
+    async def handle(self, message: IncomingMessage) -> Reply:
+        """Answer one message; never raises."""
+        try:
+            return await self._dispatch(message)
+        except UserError as exc:
+            return Reply(str(exc))
+        except Exception:
+            logger.exception("Failed to answer a message in %s", message.chat)
+            return Reply(APOLOGY)
+
+    async def _dispatch(self, message: IncomingMessage) -> Reply:
+        if message.callback is not None:
+            return self._callback(message)
+        text = message.text.strip()
+        if not text:
+            return Reply("Stellen Sie mir gern eine Frage, z. B. „Bis wann läuft der Heimat-Scheck?“")
+        parsed = parse(text)
+        if parsed is not None:
+            command = self.commands.get(parsed.name)
+            if command is None:
+                raise UserError(f"Den Befehl „/{parsed.name[:30]}“ kenne ich nicht. "
+                                "Mit /hilfe sehen Sie alle Befehle.")
+            return await command.handler(message, parsed.args)
+        if text.isdigit() and message.chat in self._pending:
+            return self._pick(message.chat, int(text))
+        return self.answer(message.chat, text).reply
+
+    def answer(self, chat: ChatRef, question: str) -> Answer:
+        """Answer a free-text question."""
+        question = question[:MAX_QUESTION_CHARS]
+        knowledge = self.knowledge
+        decision = knowledge.ask(question)
+        if decision.status == "answer":
+            reply = self._answer_reply(knowledge, decision)
+        elif decision.status == "choices":
+            reply = self._choices_reply(chat, knowledge, decision)
+        else:
+            reply = self._unknown_reply(knowledge, decision)
+        return Answer(decision, reply)
+
+    def _answer_reply(self, knowledge: Knowledge, decision: Decision) -> Reply:
+        base = knowledge.base
+        top = [c for c in decision.candidates if c.score >= 1.0 and c.kind == "kontakt"]
+        chosen = top if decision.intent is Intent.CONTACT and top else decision.candidates[:1]
+        texts = [answers.entry_text(base, base.entries[c.entry_id], self.today(),
+                                    decision.intent) for c in chosen[:2]]
+        if decision.place is not None and top:
+            texts.insert(0, f"Für {decision.place.name} ist zuständig:")
+        return Reply("\n\n".join(texts), actions=self._actions(chosen[0].entry_id))
+
+    def _choices_reply(self, chat: ChatRef, knowledge: Knowledge, decision: Decision) -> Reply:
+        limits = knowledge.thresholds
+        floor = max(limits.choices, decision.candidates[0].score - 2 * limits.margin)
+        options = [c for c in decision.candidates if c.score >= floor][: limits.max_choices]
+        self._remember(chat, [c.entry_id for c in options])
+        lines = ["Meinten Sie …?"]
+        lines += [f"{i}. {c.title}" for i, c in enumerate(options, start=1)]
+        lines.append("Antworten Sie mit der Nummer oder tippen Sie auf eine Auswahl.")
+        choices = tuple(Choice(c.title, ENTRY_PREFIX + c.entry_id) for c in options)
+        return Reply("\n".join(lines), choices=choices)
+
+    def _unknown_reply(self, knowledge: Knowledge, decision: Decision) -> Reply:
+        base = knowledge.base
+        region = decision.place.region_id if decision.place else "westfalen-lippe"
+        offices = base.contacts_for(region)
+        text = "Dazu weiß ich leider nichts Sicheres."
+        if offices:
+            office = offices[0]
+            where = office.web or office.sources[0]
+            text += f"\nFragen Sie gern bei {office.title} nach: {where}"
+        text += "\nMit /programme sehen Sie alle Förderprogramme, die ich kenne."
+        return Reply(text)
+
+    def _remember(self, chat: ChatRef, entry_ids: list[str]) -> None:
+        self._pending[chat] = entry_ids
+        self._pending.move_to_end(chat)
+        while len(self._pending) > _PENDING_CHATS:
+            self._pending.popitem(last=False)
+
+    def _pick(self, chat: ChatRef, number: int) -> Reply:
+        options = self._pending.get(chat, [])
+        if not 1 <= number <= len(options):
+            raise UserError(f"Bitte antworten Sie mit einer Zahl von 1 bis {len(options)}.")
+        return self.show(options[number - 1])
+
+    def _callback(self, message: IncomingMessage) -> Reply:
+        data = message.callback or ""
+        if data.startswith(ENTRY_PREFIX):
+            return self.show(data[len(ENTRY_PREFIX):])
+        raise UserError("Diese Auswahl ist nicht mehr aktuell. Bitte fragen Sie einfach noch einmal.")
+
+    def show(self, entry_id: str) -> Reply:
+        """Show one entry by id (from a choice or button)."""
+        base = self.knowledge.base
+        entry = base.get(entry_id[:100])
+        if entry is None:
+            raise UserError("Diesen Eintrag gibt es nicht mehr. Bitte fragen Sie einfach noch einmal.")
+        return Reply(answers.entry_text(base, entry, self.today()), actions=self._actions(entry.id))
+
+    def _actions(self, entry_id: str) -> tuple[Choice, ...]:
+        """Offer a subscribe button under programmes, once subscriptions exist."""
+        entry = self.knowledge.base.get(entry_id)
+        if isinstance(entry, Programme) and self.commands.get("abo") is not None:
+            return (Choice("Fristen abonnieren", f"sub:{entry.id}"),)
+        return ()

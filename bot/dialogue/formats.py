@@ -1,0 +1,44 @@
+"""German formats for what users read: 2.000 €, 31.03.2027, "in 125 Tagen"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def euro(amount: int) -> str:
+    """Format whole euros with German thousands separators: ``2.000 €``."""
+    return f"{amount:,} €".replace(",", ".")
+
+
+def percent(value: float) -> str:
+    """Format a percentage the German way: ``80 %``, ``12,5 %``."""
+    text = f"{value:g}".replace(".", ",")
+    return f"{text} %"
+
+
+def date(day: dt.date) -> str:
+    """Format a date day-first: ``31.03.2027``."""
+    return day.strftime("%d.%m.%Y")
+
+
+def days_until(day: dt.date, today: dt.date) -> str:
+    """Say how far away ``day`` is: ``heute``, ``morgen``, ``in 125 Tagen``."""
+    delta = (day - today).days
+    if delta == 0:
+        return "heute"
+    if delta == 1:
+        return "morgen"
+    if delta > 1:
+        return f"in {delta} Tagen"
+    if delta == -1:
+        return "gestern"
+    return f"vor {-delta} Tagen"
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` at a word boundary below ``limit`` characters, adding an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + " …"

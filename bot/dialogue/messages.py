@@ -1,0 +1,48 @@
+"""The neutral message model every transport converts to and from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ChatRef:
+    """A chat on a transport: ``telegram``/``12345`` or ``matrix``/``!room:server``."""
+
+    transport: str
+    chat_id: str
+
+    def __str__(self) -> str:
+        return f"{self.transport}:{self.chat_id}"
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """Something a user sent: text, or the data of a button they pressed."""
+
+    chat: ChatRef
+    text: str = ""
+    user_id: str = ""
+    is_group: bool = False
+    callback: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option under a reply; ``data`` is compact and validated when it comes back."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Plain text (never markup) plus optional choices and action buttons.
+
+    Transports escape ``text`` for their format; ``choices`` are "Meinten Sie …?"
+    options that may also be answered with their number.
+    """
+
+    text: str
+    choices: tuple[Choice, ...] = field(default_factory=tuple)
+    actions: tuple[Choice, ...] = field(default_factory=tuple)

@@ -1,0 +1,1 @@
+"""Knowledge: file format, loader, deadline rules and the German question matcher."""

@@ -1,0 +1,72 @@
+"""Checks across files: unique ids, references that resolve, plausible dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from pydantic import BaseModel
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.models import Contact, Programme, RegionsFile, Term
+from bot.knowledge.problems import Problem
+from bot.knowledge.yamlsource import SourceDocument
+
+Origin = tuple[BaseModel, str, SourceDocument]
+
+
+def cross_check(kb: KnowledgeBase, origins: list[Origin], today: dt.date) -> list[Problem]:
+    """Return every problem that only shows when all files are read together."""
+    problems = list(_duplicates(origins))
+    for model, file, source in origins:
+        problems.extend(_references(kb, model, file, source))
+        problems.extend(_dates(model, file, source, today))
+    return problems
+
+
+def _duplicates(origins: list[Origin]) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for model, file, source in origins:
+        if isinstance(model, RegionsFile):
+            ids = [(r.id, ("regions", i, "id")) for i, r in enumerate(model.regions)]
+        elif isinstance(model, Programme | Contact | Term):
+            ids = [(model.id, ("id",))]
+        else:
+            continue
+        for entry_id, path in ids:
+            line = source.line_of(path)
+            if entry_id in seen:
+                yield Problem(file, line, f"Kennung „{entry_id}“ gibt es schon ({seen[entry_id]})")
+            else:
+                seen[entry_id] = f"{file}:{line}"
+
+
+def _references(kb: KnowledgeBase, model: BaseModel, file: str,
+                source: SourceDocument) -> Iterator[Problem]:
+    checks: list[tuple[str, list[str], set[str], str]] = []
+    contacts = {c.id for c in kb.contacts()}
+    if isinstance(model, Programme):
+        checks += [("contacts", model.contacts, contacts, "Ansprechstelle"),
+                   ("regions", model.regions, set(kb.regions), "Region")]
+    elif isinstance(model, Contact):
+        checks.append(("responsible_for", model.responsible_for, set(kb.regions), "Region"))
+    elif isinstance(model, Term):
+        checks.append(("see_also", model.see_also, set(kb.entries), "Eintrag"))
+    elif isinstance(model, RegionsFile):
+        for i, region in enumerate(model.regions):
+            if region.parent and region.parent not in kb.regions:
+                yield Problem(file, source.line_of(("regions", i, "parent")),
+                              f"Unbekannte Region „{region.parent}“ bei „parent“")
+    for field, ids, known, label in checks:
+        for i, ref in enumerate(ids):
+            if ref not in known:
+                yield Problem(file, source.line_of((field, i)),
+                              f"Unbekannte {label} „{ref}“ bei „{field}“")
+
+
+def _dates(model: BaseModel, file: str, source: SourceDocument,
+           today: dt.date) -> Iterator[Problem]:
+    verified = getattr(model, "verified_on", None)
+    if isinstance(verified, dt.date) and verified > today:
+        yield Problem(file, source.line_of(("verified_on",)),
+                      f"„verified_on“ liegt in der Zukunft ({verified:%d.%m.%Y})")

@@ -1,0 +1,103 @@
+"""Decide what to do with a question: answer, offer choices, or admit not knowing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from bot.knowledge.base import KnowledgeBase, Place
+from bot.knowledge.matcher import Candidate, Matcher
+from bot.knowledge.normalize import fold
+from bot.knowledge.places import find_place
+
+Status = Literal["answer", "choices", "unknown"]
+
+
+class Intent(StrEnum):
+    """What the question asks about an entry; steers which line comes first."""
+
+    AMOUNT = "amount"
+    DEADLINE = "deadline"
+    ELIGIBILITY = "eligibility"
+    CONTACT = "contact"
+    APPLY = "apply"
+    GENERAL = "general"
+
+
+_INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
+    (Intent.DEADLINE, ("bis wann", "frist", "wann muss", "deadline", "stichtag", "abgabe")),
+    (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "betrag", "summe", "hohe", "euro")),
+    (Intent.ELIGIBILITY, ("wer darf", "wer kann", "berechtigt", "durfen wir", "konnen wir")),
+    (Intent.CONTACT, ("wer hilft", "ansprech", "kontakt", "beratung", "hilft mir", "zustandig")),
+    (Intent.APPLY, ("wie beantrag", "wo beantrag", "antrag stellen", "wie bewerb", "wo bewerb")),
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Score limits, calibrated on tests/data/questions.yaml (see ``foerderlotse kb eval``)."""
+
+    answer: float = 0.60
+    choices: float = 0.38
+    margin: float = 0.08
+    max_choices: int = 3
+
+
+@dataclass
+class Decision:
+    """The outcome for one question."""
+
+    status: Status
+    candidates: list[Candidate] = field(default_factory=list)
+    place: Place | None = None
+    intent: Intent = Intent.GENERAL
+
+
+def intent_of(question: str) -> Intent:
+    """Return the first intent whose cue appears in the question."""
+    folded = fold(question)
+    for intent, cues in _INTENT_CUES:
+        if any(cue in folded for cue in cues):
+            return intent
+    return Intent.GENERAL
+
+
+def decide(kb: KnowledgeBase, matcher: Matcher, question: str,
+           limits: Thresholds = Thresholds()) -> Decision:  # noqa: B008 - frozen default
+    """Match ``question`` and decide between answer, choices and unknown."""
+    intent = intent_of(question)
+    place, rest = find_place(question, kb.places, matcher.index.postings)
+    candidates = matcher.rank(" ".join(rest) if place else question)
+    decision = _by_score(candidates, limits, intent)
+    decision.place = place
+    if place is not None and _wants_office(decision, intent):
+        offices = kb.contacts_for(place.region_id)
+        if offices:
+            routed = [Candidate(c.id, c.kind, c.title, 1.0) for c in offices]
+            others = [c for c in candidates if c.entry_id not in {o.id for o in offices}]
+            return Decision("answer", routed + others, place, Intent.CONTACT)
+    return decision
+
+
+def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent) -> Decision:
+    if not candidates or candidates[0].score < limits.choices:
+        return Decision("unknown", candidates, intent=intent)
+    best = candidates[0].score
+    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+    if best >= limits.answer and best - runner_up >= limits.margin:
+        return Decision("answer", candidates, intent=intent)
+    floor = max(limits.choices, best - 2 * limits.margin)
+    options = [c for c in candidates if c.score >= floor][: limits.max_choices]
+    if len(options) == 1 and best >= limits.answer:
+        return Decision("answer", candidates, intent=intent)
+    return Decision("choices", candidates, intent=intent)
+
+
+def _wants_office(decision: Decision, intent: Intent) -> bool:
+    top = decision.candidates[0] if decision.candidates else None
+    return (
+        intent is Intent.CONTACT
+        or decision.status == "unknown"
+        or (top is not None and top.kind == "kontakt")
+    )

@@ -1,0 +1,98 @@
+"""An inverted index of stems over the answerable entries, with typo lookup.
+
+Each entry contributes its fields with a weight: title and aliases count most,
+example questions nearly as much, topics and descriptions little. Typos are
+found with a symmetric-deletion index over single words (SymSpell's idea):
+two words within one edit share a one-letter deletion.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.knowledge.normalize import content_stems, content_words, joined_stems
+
+TITLE, EXAMPLE, TOPIC, BODY = 1.0, 0.85, 0.5, 0.3
+MIN_FUZZY_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the index needs to know of one entry."""
+
+    entry_id: str
+    kind: str
+    title: str
+    names: tuple[str, ...]
+    examples: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndexedDoc:
+    """An indexed entry: its id, kind, title and folded phrases for reranking."""
+
+    entry_id: str
+    kind: str
+    title: str
+    phrases: tuple[str, ...]
+
+
+def deletions(word: str) -> set[str]:
+    """Return every string made by deleting one letter of ``word``."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Index:
+    """Stems → weighted postings, plus the lookups the matcher needs."""
+
+    def __init__(self, documents: Iterable[Document], synonyms: Mapping[str, str]) -> None:
+        self.synonyms = dict(synonyms)
+        self.docs: list[IndexedDoc] = []
+        raw: dict[str, dict[int, float]] = defaultdict(dict)
+        for doc in documents:
+            self._add(doc, raw)
+        self.postings: dict[str, tuple[array[int], array[float]]] = {
+            term: (array("i", found.keys()), array("f", found.values()))
+            for term, found in raw.items()
+        }
+        count = max(len(self.docs), 1)
+        self.idf = {t: math.log(1 + count / len(p[0])) for t, p in self.postings.items()}
+        self.unknown_idf = math.log(1 + count)
+        self._deletes: dict[str, list[str]] = defaultdict(list)
+        for term in self.postings:
+            if len(term) >= MIN_FUZZY_LENGTH:
+                for variant in deletions(term):
+                    self._deletes[variant].append(term)
+
+    def _add(self, doc: Document, raw: dict[str, dict[int, float]]) -> None:
+        number = len(self.docs)
+        fields = ((doc.names, TITLE), (doc.examples, EXAMPLE), (doc.topics, TOPIC),
+                  (doc.body, BODY))
+        for texts, weight in fields:
+            for text in texts:
+                stems = content_stems(text, self.synonyms)
+                if weight == TITLE:
+                    stems += joined_stems(text)
+                for term in stems:
+                    if raw[term].get(number, 0.0) < weight:
+                        raw[term][number] = weight
+        phrases = tuple(" ".join(content_words(t)) for t in (*doc.names, *doc.examples))
+        self.docs.append(IndexedDoc(doc.entry_id, doc.kind, doc.title, phrases))
+
+    def similar_terms(self, term: str) -> list[str]:
+        """Return indexed terms one edit (or an adjacent swap) away from ``term``."""
+        if len(term) < MIN_FUZZY_LENGTH:
+            return []
+        found = set(self._deletes.get(term, ()))
+        for variant in deletions(term):
+            if variant in self.postings:
+                found.add(variant)
+            found.update(self._deletes.get(variant, ()))
+        found.discard(term)
+        return sorted(found)

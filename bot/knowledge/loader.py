@@ -1,0 +1,155 @@
+"""Load a knowledge folder: every file validated, every problem reported with file:line.
+
+The same function serves ``foerderlotse kb check`` and the bot's start-up, so what
+the check accepts is exactly what the bot loads. It never raises on bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.models import MODELS, Contact, Entry, Programme, RegionsFile, SynonymsFile, Term
+from bot.knowledge.problems import Problem, display_path, from_validation_error
+from bot.knowledge.yamlsource import SourceDocument, SourceProblem, parse_documents
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 256 * 1024
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class _Parsed:
+    """A validated document and where it came from."""
+
+    model: BaseModel
+    file: str
+    source: SourceDocument
+
+
+@dataclass
+class LoadResult:
+    """The knowledge (when there were no problems) and every problem found."""
+
+    knowledge: KnowledgeBase | None
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the folder loaded without a single problem."""
+        return self.knowledge is not None and not self.problems
+
+
+def knowledge_files(root: Path) -> list[Path]:
+    """Return the YAML files under ``root``, sorted, skipping hidden folders."""
+    found = [
+        p for p in root.rglob("*")
+        if p.suffix.lower() in SUFFIXES and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    ]
+    return sorted(found)
+
+
+def _read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [Problem(name, 1, f"Datei ist größer als {MAX_FILE_BYTES // 1024} KiB – "
+                                  "bitte auf mehrere Dateien verteilen")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, 1, f"Datei kann nicht gelesen werden ({exc.strerror})")]
+    if b"\0" in data:
+        return None, [Problem(name, 1, "Binärdatei – erwartet wird eine YAML-Textdatei")]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(name, line, "Zeichen ist kein UTF-8 – bitte als UTF-8 speichern")]
+
+
+def _validate(source: SourceDocument, name: str) -> tuple[BaseModel | None, list[Problem]]:
+    data: Any = source.data
+    if not isinstance(data, dict):
+        return None, [Problem(name, source.start_line,
+                              "Ein Eintrag muss aus Feldern bestehen (name: wert)")]
+    kind = data.get("kind")
+    model = MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        allowed = ", ".join(MODELS)
+        message = (f"Unbekannte Art „{kind}“ – erlaubt: {allowed}" if kind is not None
+                   else f"Feld „kind“ fehlt – erlaubt: {allowed}")
+        return None, [Problem(name, source.line_of(("kind",)), message)]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, from_validation_error(exc, model, source, name)
+
+
+def _parse_file(path: Path, root: Path) -> tuple[list[_Parsed], list[Problem]]:
+    name = display_path(path, root)
+    text, problems = _read_text(path, name)
+    if text is None:
+        return [], problems
+    try:
+        sources = parse_documents(text)
+    except SourceProblem as exc:
+        return [], [Problem(name, exc.line, exc.message)]
+    except Exception as exc:  # noqa: BLE001 - the checker must report, never crash
+        logger.exception("Unexpected failure parsing %s", name)
+        return [], [Problem(name, 1, f"Datei konnte nicht gelesen werden ({type(exc).__name__})")]
+    parsed = []
+    for source in sources:
+        model, found = _validate(source, name)
+        problems.extend(found)
+        if model is not None:
+            parsed.append(_Parsed(model, name, source))
+    return parsed, problems
+
+
+def load_directory(root: Path, today: dt.date) -> LoadResult:
+    """Load and check every knowledge file under ``root`` as of ``today``."""
+    from bot.knowledge.crosscheck import cross_check  # noqa: PLC0415 - avoids an import cycle
+
+    if not root.is_dir():
+        return LoadResult(None, [Problem(str(root), 1, "Wissensordner nicht gefunden")])
+    files = knowledge_files(root)
+    parsed: list[_Parsed] = []
+    problems: list[Problem] = []
+    for path in files:
+        found, file_problems = _parse_file(path, root)
+        parsed.extend(found)
+        problems.extend(file_problems)
+    if not files:
+        problems.append(Problem(str(root), 1, "Keine Wissensdateien (*.yaml) gefunden"))
+    knowledge = _assemble(parsed)
+    problems.extend(cross_check(knowledge, _origins(parsed), today))
+    problems.sort()
+    return LoadResult(None if problems else knowledge, problems, len(files))
+
+
+def _origins(parsed: list[_Parsed]) -> list[tuple[BaseModel, str, SourceDocument]]:
+    return [(p.model, p.file, p.source) for p in parsed]
+
+
+def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
+    entries: dict[str, Entry] = {}
+    regions = {}
+    groups: list[list[str]] = []
+    for item in parsed:
+        model = item.model
+        if isinstance(model, Programme | Contact | Term):
+            entries.setdefault(model.id, model)
+        elif isinstance(model, RegionsFile):
+            for region in model.regions:
+                regions.setdefault(region.id, region)
+        elif isinstance(model, SynonymsFile):
+            groups.extend(model.groups)
+    return KnowledgeBase(entries, regions, groups)

@@ -1,0 +1,147 @@
+"""The German question matcher: question text in, ranked scored candidates out.
+
+Scoring is coverage-based: how much of the question's information (each stem
+weighted by its rarity) an entry explains, and in which field. A question whose
+important words appear nowhere scores low and is answered with "weiß ich nicht"
+instead of a weak best guess. The best few are reranked with rapidfuzz against
+the entry's names and example questions, which rewards matching word order.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from bot.knowledge.index import MIN_FUZZY_LENGTH, Index
+from bot.knowledge.normalize import content_words, stem
+
+SHORTLIST = 30
+FUZZY_PENALTY = 0.15
+RERANK_SHARE = 0.2
+# Stems in more than this share of entries add score but do not nominate candidates.
+COMMON_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One scored entry; ``score`` is between 0 and 1."""
+
+    entry_id: str
+    kind: str
+    title: str
+    score: float
+
+
+@dataclass
+class _Unit:
+    """One query stem and the indexed terms it may stand for, with their similarity."""
+
+    idf: float
+    matches: dict[str, float]
+
+
+class Matcher:
+    """Ranks entries of an :class:`Index` for a question."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    def rank(self, question: str, limit: int = 5) -> list[Candidate]:
+        """Return up to ``limit`` candidates, best first."""
+        words = content_words(question)
+        if not words:
+            return []
+        units = self._units(words)
+        total = sum(u.idf for u in units)
+        if total <= 0:
+            return []
+        scores = self._accumulate(units)
+        shortlist = heapq.nlargest(SHORTLIST, scores.items(), key=lambda item: item[1])
+        query = " ".join(words)
+        ranked = [self._rerank(doc, value / total, query) for doc, value in shortlist]
+        ranked.sort(key=lambda c: c.score, reverse=True)
+        return ranked[:limit]
+
+    def _units(self, words: list[str]) -> list[_Unit]:
+        stems = [self._canonical(stem(w)) for w in words]
+        units = [self._lookup(s) for s in stems]
+        # A word pair written apart in the question may be one word in the knowledge.
+        for i in range(len(words) - 1):
+            pair = self._lookup(self._canonical(stem(words[i] + words[i + 1])))
+            if not pair.matches:
+                continue
+            for unit in (units[i], units[i + 1]):
+                if not unit.matches:
+                    unit.idf = pair.idf
+                for term, similarity in pair.matches.items():
+                    unit.matches[term] = max(unit.matches.get(term, 0.0), similarity)
+        return [self._split_if_unknown(u, s) for u, s in zip(units, stems, strict=True)]
+
+    def _canonical(self, term: str) -> str:
+        return self.index.synonyms.get(term, term)
+
+    def _lookup(self, term: str) -> _Unit:
+        index = self.index
+        if term in index.postings:
+            return _Unit(index.idf[term], {term: 1.0})
+        matches: dict[str, float] = {}
+        for other in index.similar_terms(term):
+            distance = OSA.distance(term, other)
+            if distance == 1 or (distance == 2 and len(term) >= 2 * MIN_FUZZY_LENGTH):
+                matches[other] = 1.0 - FUZZY_PENALTY * distance
+        if not matches:
+            return _Unit(index.unknown_idf, {})
+        return _Unit(max(index.idf[t] for t in matches), matches)
+
+    def _split_if_unknown(self, unit: _Unit, term: str) -> _Unit:
+        """Split an unknown compound ("kulturforderung") into two known words."""
+        if unit.matches or len(term) < 2 * MIN_FUZZY_LENGTH - 2:
+            return unit
+        for cut in range(4, len(term) - 3):
+            left, right = term[:cut], term[cut:]
+            left = left[:-1] if left.endswith("s") and left[:-1] in self.index.postings else left
+            if left not in self.index.postings:
+                continue
+            tail = self._lookup(self._canonical(stem(right)))
+            if tail.matches:
+                tail.matches[left] = 0.9
+                return _Unit(unit.idf, tail.matches)
+        return unit
+
+    def _accumulate(self, units: list[_Unit]) -> dict[int, float]:
+        """Sum, per entry, each unit's idf times its best field weight and similarity."""
+        index = self.index
+        common = max(1, int(len(index.docs) * COMMON_SHARE))
+        candidates: set[int] = set()
+        for unit in units:
+            for term in unit.matches:
+                docs = index.postings[term][0]
+                if len(docs) <= common:
+                    candidates.update(docs)
+        if not candidates:  # only common words: let them nominate after all
+            for unit in units:
+                for term in unit.matches:
+                    candidates.update(index.postings[term][0])
+        scores: dict[int, float] = defaultdict(float)
+        for unit in units:
+            best: dict[int, float] = {}
+            for term, similarity in unit.matches.items():
+                docs, weights = index.postings[term]
+                for doc, weight in zip(docs, weights, strict=True):
+                    if doc in candidates:
+                        value = weight * similarity
+                        if value > best.get(doc, 0.0):
+                            best[doc] = value
+            for doc, value in best.items():
+                scores[doc] += unit.idf * value
+        return scores
+
+    def _rerank(self, number: int, coverage: float, query: str) -> Candidate:
+        doc = self.index.docs[number]
+        similarity = max((fuzz.token_sort_ratio(query, p) for p in doc.phrases), default=0.0)
+        score = (1 - RERANK_SHARE) * coverage + RERANK_SHARE * similarity / 100
+        return Candidate(doc.entry_id, doc.kind, doc.title, round(min(score, 1.0), 4))

@@ -1,0 +1,135 @@
+"""The entries coordinators write: programmes, contacts, terms, regions and synonyms.
+
+Keys are short English words (stable for tools), values are German. The JSON
+Schema exported by ``foerderlotse kb schema`` is generated from these models.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from bot.knowledge.deadlines import DeadlineRule
+from bot.knowledge.fields import Euro, GermanDate, Percent, Slug, Text, Url
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+FundingType = Literal["festbetrag", "anteil", "fehlbedarf", "voll", "preisgeld", "freibetrag"]
+RegionType = Literal[
+    "bund", "land", "landesteil", "regierungsbezirk", "kreis", "kreisfreie_stadt", "kulturregion"
+]
+
+
+class Funding(BaseModel):
+    """How much money, and how it is computed."""
+
+    model_config = _STRICT
+    type: FundingType = Field(description="Finanzierungsart")
+    amount_min: Euro | None = Field(None, description="Mindestbetrag in Euro")
+    amount_max: Euro | None = Field(None, description="Höchstbetrag in Euro")
+    share_max: Percent | None = Field(None, description="Höchster Anteil an den Kosten in %")
+    own_share: str | None = Field(None, description="Eigenanteil, z. B. „keiner“ oder „10 %“")
+    uncertain: bool = Field(False, description="true, wenn Quellen verschiedene Beträge nennen")
+    note: str | None = Field(None, description="Ergänzung in einem Satz")
+
+
+class _Entry(BaseModel):
+    """Fields every answerable entry shares."""
+
+    model_config = _STRICT
+    id: Slug = Field(description="Stabile Kennung, nie ändern: z. B. heimat-scheck")
+    title: Text = Field(description="Name, wie er in Antworten erscheint")
+    aliases: list[Text] = Field(default_factory=list, description="Andere Namen, Abkürzungen")
+    sources: list[Url] = Field(min_length=1, description="Quellen (Internetadressen)")
+    verified_on: GermanDate = Field(description="Wann die Angaben zuletzt geprüft wurden")
+    examples: list[Text] = Field(default_factory=list, description="Beispielfragen")
+
+
+class Programme(_Entry):
+    """A funding programme (Förderprogramm)."""
+
+    kind: Literal["programm"]
+    summary: Text = Field(description="Worum es geht, zwei bis drei Sätze")
+    funder: Text = Field(description="Fördergeber, z. B. Land NRW (MHKBD)")
+    applicants: list[Text] = Field(min_length=1, description="Wer darf beantragen")
+    not_eligible: list[Text] = Field(default_factory=list, description="Wer nicht")
+    regions: list[Slug] = Field(min_length=1, description="Fördergebiet: Regionskennungen")
+    topics: list[Text] = Field(default_factory=list, description="Themen, z. B. Heimat")
+    funding: Funding
+    deadlines: list[DeadlineRule] = Field(min_length=1, description="Fristen")
+    apply: Text = Field(description="Wie und wo man beantragt")
+    contacts: list[Slug] = Field(default_factory=list, description="Kennungen von Ansprechstellen")
+
+
+class Contact(_Entry):
+    """An office that helps (Ansprechstelle) — never a private person."""
+
+    kind: Literal["kontakt"]
+    organisation: Text = Field(description="Behörde oder Träger")
+    responsible_for: list[Slug] = Field(min_length=1, description="Zuständig für diese Regionen")
+    topics: list[Text] = Field(default_factory=list)
+    summary: str | None = Field(None, description="Wobei die Stelle hilft")
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    web: Url | None = None
+
+
+class Term(_Entry):
+    """A term or frequently asked question (Begriff/FAQ)."""
+
+    kind: Literal["begriff"]
+    text: Text = Field(description="Erklärung in zwei bis vier Sätzen")
+    see_also: list[Slug] = Field(default_factory=list, description="Verwandte Einträge")
+
+
+class Region(BaseModel):
+    """A Kreis, kreisfreie Stadt, Regierungsbezirk or larger area."""
+
+    model_config = _STRICT
+    id: Slug
+    name: Text
+    type: RegionType
+    parent: Slug | None = Field(None, description="Übergeordnete Region")
+    aliases: list[Text] = Field(default_factory=list)
+    municipalities: list[Text] = Field(default_factory=list, description="Städte und Gemeinden")
+
+
+class RegionsFile(BaseModel):
+    """A list of regions."""
+
+    model_config = _STRICT
+    kind: Literal["regionen"]
+    verified_on: GermanDate
+    sources: list[Url] = Field(min_length=1)
+    regions: list[Region] = Field(min_length=1)
+
+
+class SynonymsFile(BaseModel):
+    """Groups of words that mean the same to a volunteer."""
+
+    model_config = _STRICT
+    kind: Literal["synonyme"]
+    groups: list[Annotated[list[Text], Field(min_length=2)]] = Field(min_length=1)
+
+
+Entry = Programme | Contact | Term
+Document = Annotated[
+    Programme | Contact | Term | RegionsFile | SynonymsFile, Field(discriminator="kind")
+]
+MODELS: dict[str, type[BaseModel]] = {
+    "programm": Programme,
+    "kontakt": Contact,
+    "begriff": Term,
+    "regionen": RegionsFile,
+    "synonyme": SynonymsFile,
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema of one knowledge document, for editors."""
+    schema = TypeAdapter(Document).json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Förderlotse – Wissensdatei"
+    return schema

@@ -1,0 +1,91 @@
+"""German-aware text normalisation for matching.
+
+``fold`` makes spellings equal that volunteers use interchangeably: Höxter,
+Hoexter and Hoxter all become ``hoxter``. ``terms`` turns a text into the stems
+the matcher indexes: stopwords dropped, light suffix stripping, and adjacent
+words joined so that "Heimat Scheck", "Heimat-Scheck" and "Heimatscheck" meet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "é": "e", "è": "e", "à": "a"})
+_DIGRAPHS = re.compile(r"(ae|oe|ue)")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+STOPWORDS = frozenset(
+    """
+    a ab aber al alle allem allen aller alles als also am an andere anderen auch auf aus bei beim
+    bin bis bitte bzw da dafur damit dann das dass dein deine dem den denn der des dessen die dies
+    diese diesem diesen dieser dieses doch dort du durch ein eine einem einen einer eines er es
+    etwa euch euer fur gab gibt gibts gilt hab habe haben hat hatte hier ich ihr ihre im in ins ist
+    ja je jetzt kann konnen konnte man mehr mein meine meinem meinen meiner mich mir mit muss mussen
+    nach noch nur ob oder ohne sehr sein seine sich sie sind so soll sollen uber um und uns unser
+    unsere unserem unseren unserer vom von vor war waren was welche welchem welchen welcher welches
+    wenn wer werden wie wieviel wir wird wo wohl zu zum zur zwar hallo danke moin guten tag frage
+    eigentlich mal gerne brauche brauchen wollen mochte mochten wurde wurden viel viele
+    """.split()
+)
+
+# Longest first: strip one inflection ending, keep a stem of at least four letters.
+# Feminine forms end up with the masculine stem (Künstlerinnen, Künstlerin, Künstler).
+_SUFFIXES = (
+    ("erinnen", ""), ("innen", ""), ("ungen", "ung"), ("erin", ""),
+    ("en", ""), ("er", ""), ("es", ""), ("e", ""), ("n", ""), ("s", ""),
+)
+
+
+def fold(text: str) -> str:
+    """Casefold and fold umlauts, ß and ae/oe/ue digraphs; keep spaces and punctuation."""
+    lowered = text.casefold().translate(_FOLD)
+    return _DIGRAPHS.sub(lambda m: m[1][0], lowered)
+
+
+def words(text: str) -> list[str]:
+    """Return the folded words of ``text`` (no punctuation, stopwords kept)."""
+    return [w for w in _NON_WORD.split(fold(text)) if w]
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Strip one common German inflection ending (light stemming)."""
+    if word.isdigit():
+        return word
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    """Return the folded words of ``text`` without stopwords and single letters."""
+    return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
+
+
+def content_stems(text: str, synonyms: Mapping[str, str] | None = None) -> list[str]:
+    """Return the stems of the non-stopwords of ``text``, mapped to synonym canonicals."""
+    stems = [stem(w) for w in content_words(text)]
+    if synonyms:
+        stems = [synonyms.get(s, s) for s in stems]
+    return stems
+
+
+def joined_stems(text: str) -> list[str]:
+    """Return the stems of neighbouring words written together ("heimat scheck" → heimatscheck)."""
+    found = content_words(text)
+    return [stem(a + b) for a, b in zip(found, found[1:], strict=False)]
+
+
+def synonym_map(groups: Iterable[Iterable[str]]) -> dict[str, str]:
+    """Map each single-word synonym's stem to its group's first word's stem."""
+    mapping: dict[str, str] = {}
+    for group in groups:
+        stems = [" ".join(content_stems(word)) for word in group]
+        stems = [s for s in stems if s and " " not in s]
+        for other in stems[1:]:
+            if other != stems[0]:
+                mapping.setdefault(other, stems[0])
+    return mapping

@@ -1,0 +1,46 @@
+"""Find the place a question names ("in Brakel", "Kreis Herford", "Hoexter")."""
+
+from __future__ import annotations
+
+from collections.abc import Container
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge.base import Place
+from bot.knowledge.normalize import STOPWORDS, stem, words
+
+_MAX_WORDS = 3
+_FUZZY_CUTOFF = 88
+_GENERIC = {"kreis", "stadt", "gemeinde", "region", "bezirk", "land"}
+
+
+def find_place(
+    question: str, places: dict[str, Place], known_terms: Container[str] = frozenset()
+) -> tuple[Place | None, list[str]]:
+    """Return the place named in ``question`` and the question's words without it.
+
+    Longer names win ("bad driburg" before "driburg"); single words may carry a
+    typo, but never when the word is a known knowledge term of its own.
+    """
+    tokens = words(question)
+    for size in range(_MAX_WORDS, 0, -1):
+        for start in range(len(tokens) - size + 1):
+            key = " ".join(tokens[start : start + size])
+            if key in places and key not in _GENERIC:
+                return places[key], _without(tokens, start, size)
+    singles = [k for k in places if " " not in k]
+    for start, token in enumerate(tokens):
+        if len(token) < 5 or token in STOPWORDS or stem(token) in known_terms or token in _GENERIC:
+            continue
+        hit = process.extractOne(token, singles, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+        if hit:
+            return places[hit[0]], _without(tokens, start, 1)
+    return None, tokens
+
+
+def _without(tokens: list[str], start: int, size: int) -> list[str]:
+    rest = tokens[:start] + tokens[start + size :]
+    # "im Kreis Höxter": the generic word belongs to the place, not to the question.
+    if start > 0 and tokens[start - 1] in _GENERIC:
+        rest = tokens[: start - 1] + tokens[start + size :]
+    return rest

@@ -1,0 +1,80 @@
+"""The loaded knowledge together with its search index: what the dialogue works with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import KnowledgeError
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.decision import Decision, Thresholds, decide
+from bot.knowledge.index import Document, Index
+from bot.knowledge.loader import load_directory
+from bot.knowledge.matcher import Matcher
+from bot.knowledge.models import Contact, Entry, Programme, Term
+from bot.knowledge.normalize import synonym_map
+
+
+def document_of(entry: Entry) -> Document:
+    """Describe an entry for the index, field by field."""
+    names = (entry.title, *entry.aliases)
+    if isinstance(entry, Programme):
+        return Document(entry.id, entry.kind, entry.title, names, tuple(entry.examples),
+                        (*entry.topics, entry.funder), (entry.summary,))
+    if isinstance(entry, Contact):
+        return Document(entry.id, entry.kind, entry.title, names, tuple(entry.examples),
+                        (*entry.topics, entry.organisation), (entry.summary or "",))
+    return Document(entry.id, entry.kind, entry.title, names, tuple(entry.examples), (),
+                    (entry.text,))
+
+
+@dataclass
+class Knowledge:
+    """A validated knowledge base plus the matcher built on it."""
+
+    base: KnowledgeBase
+    matcher: Matcher
+    thresholds: Thresholds
+
+    @classmethod
+    def build(cls, base: KnowledgeBase, thresholds: Thresholds | None = None) -> Knowledge:
+        """Index ``base`` for matching."""
+        synonyms = synonym_map(base.synonym_groups)
+        index = Index((document_of(e) for e in base.entries.values()), synonyms)
+        return cls(base, Matcher(index), thresholds or Thresholds())
+
+    @classmethod
+    def load(cls, root: Path, today: dt.date) -> Knowledge:
+        """Load and index a folder.
+
+        Raises:
+            KnowledgeError: with every problem found, when the folder is not valid.
+        """
+        result = load_directory(root, today)
+        if result.knowledge is None:
+            raise KnowledgeError(list(result.problems))
+        return cls.build(result.knowledge)
+
+    def ask(self, question: str) -> Decision:
+        """Decide how to answer ``question``."""
+        return decide(self.base, self.matcher, question, self.thresholds)
+
+    def find(self, name: str, kind: str | None = None) -> Entry | None:
+        """Return the best entry for a name typed in a command, or None if unclear."""
+        for candidate in self.matcher.rank(name, limit=10):
+            if kind is None or candidate.kind == kind:
+                if candidate.score >= self.thresholds.choices:
+                    return self.base.get(candidate.entry_id)
+                return None
+        return None
+
+    def entries_of(self, kind: str) -> Iterator[Entry]:
+        """Iterate over entries of one kind."""
+        for entry in self.base.entries.values():
+            if entry.kind == kind:
+                yield entry
+
+
+__all__ = ["Contact", "Knowledge", "Programme", "Term"]

@@ -1,0 +1,1 @@
+"""Transports: each turns platform events into the core's model and renders replies."""

@@ -1,0 +1,64 @@
+"""Shared fixtures: a frozen clock, the shipped knowledge, a dialogue, a transcript helper."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.clock import BERLIN, FixedClock
+from bot.dialogue.core import Dialogue
+from bot.dialogue.messages import ChatRef, IncomingMessage
+from bot.knowledge.service import Knowledge
+from bot.settings import shipped_knowledge_dir
+
+DATA = Path(__file__).parent / "data"
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """10:00 in Berlin on the day these tests were written."""
+    return FixedClock(dt.datetime.combine(TODAY, dt.time(10, 0), tzinfo=BERLIN))
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Knowledge:
+    """The knowledge shipped in knowledge/, loaded once."""
+    return Knowledge.load(shipped_knowledge_dir(), TODAY)
+
+
+@pytest.fixture(scope="session")
+def mini() -> Knowledge:
+    """A three-entry knowledge base for precise unit tests."""
+    return Knowledge.load(DATA / "mini", TODAY)
+
+
+@pytest.fixture
+def dialogue(shipped: Knowledge, clock: FixedClock) -> Dialogue:
+    """The real dialogue core on the shipped knowledge."""
+    return Dialogue(lambda: shipped, clock)
+
+
+class Transcript:
+    """A fake transport: sends texts into the core and records the replies."""
+
+    def __init__(self, dialogue: Dialogue, chat: ChatRef | None = None) -> None:
+        self.dialogue = dialogue
+        self.chat = chat or ChatRef("test", "chat-1")
+        self.lines: list[tuple[str, str]] = []
+
+    async def say(self, text: str = "", callback: str | None = None) -> str:
+        """Send ``text`` (or press a button) and return the reply text."""
+        reply = await self.dialogue.handle(IncomingMessage(self.chat, text, "user-1",
+                                                           callback=callback))
+        self.lines.append((text or f"[{callback}]", reply.text))
+        self.last = reply
+        return reply.text
+
+
+@pytest.fixture
+def chat(dialogue: Dialogue) -> Transcript:
+    """A transcript on the shipped knowledge."""
+    return Transcript(dialogue)

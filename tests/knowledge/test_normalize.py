@@ -1,0 +1,28 @@
+"""German normalisation: spellings volunteers use interchangeably become equal."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.normalize import content_stems, fold, joined_stems
+
+
+@pytest.mark.parametrize("spelling", ["Höxter", "Hoexter", "HOXTER", "hoxter"])
+def test_umlaut_spellings_fold_together(spelling: str) -> None:
+    assert fold(spelling) == "hoxter"
+
+
+def test_sharp_s_and_shouting() -> None:
+    assert content_stems("MAßNAHMEBEGINN!!!") == content_stems("massnahmebeginn")
+
+
+def test_stopwords_dropped_and_inflections_stripped() -> None:
+    assert content_stems("Gibt es Förderungen für Vereine?") == ["forderung", "verein"]
+
+
+def test_feminine_and_plural_forms_share_a_stem() -> None:
+    assert len(set(content_stems("Künstlerinnen Künstlerin Künstler"))) == 1
+
+
+def test_compounds_written_apart_are_joined() -> None:
+    assert joined_stems("Heimat Scheck") == content_stems("Heimatscheck")
