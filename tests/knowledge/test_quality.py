@@ -1,0 +1,35 @@
+"""Matcher quality on the labelled question set, with the calibrated thresholds."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.evaluation import Report, evaluate, load_questions
+from bot.knowledge.service import Knowledge
+from tests.conftest import DATA
+
+QUESTIONS = load_questions(DATA / "questions.yaml")
+
+
+@pytest.fixture(scope="module")
+def report(shipped: Knowledge) -> Report:
+    return evaluate(shipped, QUESTIONS)
+
+
+def test_question_set_is_large_enough() -> None:
+    out_of_scope = [q for q in QUESTIONS if not q.expected]
+    assert len(QUESTIONS) >= 120
+    assert len(out_of_scope) >= 30
+
+
+def test_top1_at_least_85_percent(report: Report) -> None:
+    assert report.summary()["top1"] >= 0.85, "\n".join(report.misses)
+
+
+def test_out_of_scope_rejected_at_least_90_percent(report: Report) -> None:
+    assert report.summary()["oos_rejection"] >= 0.90, "\n".join(report.misses)
+
+
+def test_wrong_answers_are_rare(report: Report) -> None:
+    # A wrong answer stated with confidence is worse than "Meinten Sie …?" or "weiß ich nicht".
+    assert report.summary()["answered_wrong"] <= 0.03, "\n".join(report.misses)
