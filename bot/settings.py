@@ -44,6 +44,7 @@ class Settings:
         Args:
             env: the variables to read.
             knowledge_dir: a ``--knowledge`` command-line value, which wins over the variable.
+
         """
         env = os.environ if env is None else env
         knowledge = knowledge_dir or env.get(PREFIX + "KNOWLEDGE_DIR")
@@ -51,5 +52,6 @@ class Settings:
         url = env.get(PREFIX + "DATABASE_URL") or f"sqlite:///{data_dir / 'foerderlotse.db'}"
         level = env.get(PREFIX + "LOG_LEVEL", "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            raise ConfigError(f"{PREFIX}LOG_LEVEL={level!r}: erlaubt sind DEBUG, INFO, WARNING, ERROR")
+            raise ConfigError(
+                f"{PREFIX}LOG_LEVEL={level!r}: erlaubt sind DEBUG, INFO, WARNING, ERROR")
         return cls(Path(knowledge) if knowledge else shipped_knowledge_dir(), data_dir, url, level)

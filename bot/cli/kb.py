@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from bot.clock import SystemClock, berlin_today
 from bot.cli.common import add_knowledge_option, load_knowledge, settings_of
+from bot.clock import SystemClock, berlin_today
 from bot.knowledge.evaluation import evaluate, load_questions
 from bot.knowledge.loader import load_directory
 from bot.knowledge.models import json_schema

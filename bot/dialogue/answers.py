@@ -29,10 +29,12 @@ def funding_line(funding: Funding) -> str:
     """Describe amount and financing type in one line."""
     parts = [_FUNDING_TYPES[funding.type]]
     low, high = funding.amount_min, funding.amount_max
-    if low is not None and high is not None and low != high:
+    if funding.type == "festbetrag" and high is not None and low in (None, high):
+        parts = [f"{formats.euro(high)} als Festbetrag"]
+    elif low is not None and high is not None and low != high:
         parts.append(f"{formats.euro(low)} bis {formats.euro(high)}")
     elif high is not None:
-        parts.append(("" if funding.type == "festbetrag" else "bis ") + formats.euro(high))
+        parts.append(f"bis {formats.euro(high)}")
     elif low is not None:
         parts.append(f"ab {formats.euro(low)}")
     if funding.share_max is not None:
@@ -42,19 +44,23 @@ def funding_line(funding: Funding) -> str:
     text = "Förderung: " + ", ".join(p.strip() for p in parts if p.strip())
     if funding.uncertain:
         text += " – Angaben unsicher"
-    return text + (f" ({funding.note})" if funding.note else "")
+    return text + (f" ({formats.shorten(funding.note, 140)})" if funding.note else "")
 
 
 def deadline_lines(programme: Programme, today: dt.date, count: int = 2) -> list[str]:
-    """Describe the next deadline(s) relative to ``today``."""
+    """Describe the next deadline(s) relative to ``today``; a doubt is said once, at the end."""
     upcoming = next_occurrences(programme.deadlines, today, count)
     if upcoming:
+        horizon = upcoming[0].date + dt.timedelta(days=365)
         lines = []
-        for occ in upcoming:
+        for occ in (o for o in upcoming if o.date < horizon):
             what = f" – {occ.label}" if occ.label else ""
-            doubt = f" (unsicher: {occ.note})" if occ.uncertain and occ.note else ""
             lines.append(f"Frist: {formats.date(occ.date)} ({formats.days_until(occ.date, today)})"
-                         f"{what}{doubt}")
+                         f"{what}")
+        doubt = next((o for o in upcoming if o.uncertain), None)
+        if doubt is not None:
+            lines.append("Achtung, unsicher: " + formats.shorten(doubt.note or "Quellen "
+                         "widersprechen sich – bitte beim Fördergeber nachfragen.", 160))
         return lines
     if is_rolling(programme.deadlines):
         return ["Frist: keine – Anträge sind laufend möglich."]
@@ -85,9 +91,9 @@ def programme_text(kb: KnowledgeBase, programme: Programme, today: dt.date,
         Intent.AMOUNT: [funding_line(programme.funding)],
         Intent.DEADLINE: deadline_lines(programme, today),
         Intent.ELIGIBILITY: [_who_line(programme)],
-        Intent.APPLY: [f"Antrag: {formats.shorten(programme.apply, 200)}"],
+        Intent.APPLY: [f"Antrag: {formats.shorten(programme.apply, 160)}"],
     }
-    first = lines.pop(intent, [formats.shorten(programme.summary, 220)])
+    first = lines.pop(intent, [formats.shorten(programme.summary, 160)])
     body = [programme.title, *first]
     for group in lines.values():
         body.extend(group)
@@ -101,7 +107,7 @@ def contact_text(contact: Contact) -> str:
     """Answer with an office's details."""
     body = [contact.title]
     if contact.summary:
-        body.append(formats.shorten(contact.summary, 220))
+        body.append(formats.shorten(contact.summary, 160))
     body.extend(f"{label}: {value}" for label, value in (
         ("Adresse", contact.address), ("Telefon", contact.phone),
         ("E-Mail", contact.email), ("Web", contact.web)) if value)
@@ -111,7 +117,7 @@ def contact_text(contact: Contact) -> str:
 
 def term_text(term: Term) -> str:
     """Explain a term."""
-    return "\n".join([term.title, formats.shorten(term.text, 500), source_line(term)])
+    return "\n".join([term.title, formats.shorten(term.text, 400), source_line(term)])
 
 
 def entry_text(kb: KnowledgeBase, entry: Entry, today: dt.date,

@@ -23,7 +23,13 @@ from bot.knowledge.service import Knowledge
 
 logger = logging.getLogger(__name__)
 
-APOLOGY = "Entschuldigung, da ist bei mir etwas schiefgegangen. Bitte versuchen Sie es gleich noch einmal."
+APOLOGY = (
+    "Entschuldigung, da ist bei mir etwas schiefgegangen. "
+    "Bitte versuchen Sie es gleich noch einmal."
+)
+EMPTY = "Stellen Sie mir gern eine Frage, z. B. „Bis wann läuft der Heimat-Scheck?“"
+STALE = "Diese Auswahl ist nicht mehr aktuell. Bitte fragen Sie einfach noch einmal."
+GONE = "Diesen Eintrag gibt es nicht mehr. Bitte fragen Sie einfach noch einmal."
 MAX_QUESTION_CHARS = 500
 _PENDING_CHATS = 10_000
 ENTRY_PREFIX = "e:"
@@ -47,7 +53,7 @@ class Dialogue:
         self.commands = Registry()
         # Numbered "Meinten Sie …?" options per chat, bounded so memory cannot grow.
         self._pending: OrderedDict[ChatRef, list[str]] = OrderedDict()
-        from bot.dialogue.info import info_commands  # noqa: PLC0415 - info needs Dialogue
+        from bot.dialogue.info import info_commands
 
         for command in (*info_commands(self), *commands):
             self.commands.add(command)
@@ -76,7 +82,7 @@ class Dialogue:
             return self._callback(message)
         text = message.text.strip()
         if not text:
-            return Reply("Stellen Sie mir gern eine Frage, z. B. „Bis wann läuft der Heimat-Scheck?“")
+            return Reply(EMPTY)
         parsed = parse(text)
         if parsed is not None:
             command = self.commands.get(parsed.name)
@@ -150,14 +156,14 @@ class Dialogue:
         data = message.callback or ""
         if data.startswith(ENTRY_PREFIX):
             return self.show(data[len(ENTRY_PREFIX):])
-        raise UserError("Diese Auswahl ist nicht mehr aktuell. Bitte fragen Sie einfach noch einmal.")
+        raise UserError(STALE)
 
     def show(self, entry_id: str) -> Reply:
         """Show one entry by id (from a choice or button)."""
         base = self.knowledge.base
         entry = base.get(entry_id[:100])
         if entry is None:
-            raise UserError("Diesen Eintrag gibt es nicht mehr. Bitte fragen Sie einfach noch einmal.")
+            raise UserError(GONE)
         return Reply(answers.entry_text(base, entry, self.today()), actions=self._actions(entry.id))
 
     def _actions(self, entry_id: str) -> tuple[Choice, ...]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.knowledge.models import Contact, Entry, Programme, Region, Term
-from bot.knowledge.normalize import fold
+from bot.knowledge.normalize import words
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,12 @@ class KnowledgeBase:
     def __post_init__(self) -> None:
         self._places: dict[str, Place] = {}
         for region in self.regions.values():
-            for name in (region.name, *region.aliases):
-                self._places.setdefault(fold(name), Place(name, region.id))
-            for name in region.municipalities:
-                self._places.setdefault(fold(name), Place(name, region.id))
+            for name in (region.name, *region.aliases, *region.municipalities):
+                # Keyed by folded words, so "Minden-Lübbecke" and "minden luebbecke" meet.
+                key = words(name)
+                self._places.setdefault(" ".join(key), Place(name, region.id))
+                if len(key) > 1 and key[0] in ("kreis", "stadt"):  # "Kreis Paderborn" → paderborn
+                    self._places.setdefault(" ".join(key[1:]), Place(name, region.id))
 
     def get(self, entry_id: str) -> Entry | None:
         """Return the entry with ``entry_id``, if any."""

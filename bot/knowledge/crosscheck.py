@@ -27,6 +27,7 @@ def cross_check(kb: KnowledgeBase, origins: list[Origin], today: dt.date) -> lis
 def _duplicates(origins: list[Origin]) -> Iterator[Problem]:
     seen: dict[str, str] = {}
     for model, file, source in origins:
+        ids: list[tuple[str, tuple[str | int, ...]]]
         if isinstance(model, RegionsFile):
             ids = [(r.id, ("regions", i, "id")) for i, r in enumerate(model.regions)]
         elif isinstance(model, Programme | Contact | Term):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from bot.knowledge.base import KnowledgeBase, Place
 from bot.knowledge.matcher import Candidate, Matcher
-from bot.knowledge.normalize import fold
+from bot.knowledge.normalize import content_words, fold
 from bot.knowledge.places import find_place
 
 Status = Literal["answer", "choices", "unknown"]
@@ -38,8 +38,8 @@ _INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
 class Thresholds:
     """Score limits, calibrated on tests/data/questions.yaml (see ``foerderlotse kb eval``)."""
 
-    answer: float = 0.60
-    choices: float = 0.38
+    answer: float = 0.45
+    choices: float = 0.34
     margin: float = 0.08
     max_choices: int = 3
 
@@ -64,20 +64,28 @@ def intent_of(question: str) -> Intent:
 
 
 def decide(kb: KnowledgeBase, matcher: Matcher, question: str,
-           limits: Thresholds = Thresholds()) -> Decision:  # noqa: B008 - frozen default
+           limits: Thresholds = Thresholds()) -> Decision:
     """Match ``question`` and decide between answer, choices and unknown."""
     intent = intent_of(question)
     place, rest = find_place(question, kb.places, matcher.index.postings)
+    # Place names are not knowledge words; left in, they would count as unknown words.
     candidates = matcher.rank(" ".join(rest) if place else question)
     decision = _by_score(candidates, limits, intent)
     decision.place = place
-    if place is not None and _wants_office(decision, intent):
-        offices = kb.contacts_for(place.region_id)
-        if offices:
-            routed = [Candidate(c.id, c.kind, c.title, 1.0) for c in offices]
-            others = [c for c in candidates if c.entry_id not in {o.id for o in offices}]
-            return Decision("answer", routed + others, place, Intent.CONTACT)
-    return decision
+    if place is None or not _wants_office(decision, intent, rest):
+        return decision
+    routed = _offices(kb, matcher, question, place)
+    if not routed:
+        return decision
+    others = [c for c in candidates if c.entry_id not in {r.entry_id for r in routed}]
+    return Decision("answer", routed + others, place, Intent.CONTACT)
+
+
+def _offices(kb: KnowledgeBase, matcher: Matcher, question: str, place: Place) -> list[Candidate]:
+    """Return the offices for ``place``, the one the question fits best first."""
+    scores = {c.entry_id: c.score for c in matcher.rank(question, limit=20)}
+    offices = sorted(kb.contacts_for(place.region_id), key=lambda c: -scores.get(c.id, 0.0))
+    return [Candidate(c.id, c.kind, c.title, 1.0) for c in offices]
 
 
 def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent) -> Decision:
@@ -94,10 +102,11 @@ def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent) -
     return Decision("choices", candidates, intent=intent)
 
 
-def _wants_office(decision: Decision, intent: Intent) -> bool:
+def _wants_office(decision: Decision, intent: Intent, rest: list[str]) -> bool:
+    """Route to an office for a contact question, a contact match, or a bare place name."""
     top = decision.candidates[0] if decision.candidates else None
     return (
         intent is Intent.CONTACT
-        or decision.status == "unknown"
-        or (top is not None and top.kind == "kontakt")
+        or (top is not None and top.kind == "kontakt" and decision.status != "unknown")
+        or not content_words(" ".join(rest))
     )

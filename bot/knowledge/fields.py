@@ -43,7 +43,7 @@ def parse_german_date(value: object) -> dt.date:
 def parse_day_month(value: object) -> tuple[int, int]:
     """Parse a yearly date ``31.03.`` into ``(month, day)``."""
     if isinstance(value, tuple):
-        return value  # type: ignore[return-value]
+        return (int(value[0]), int(value[1]))
     text = str(value)
     m = _DAY_MONTH.match(text)
     if not m:
@@ -95,7 +95,8 @@ def parse_slug(value: object) -> str:
     text = str(value)
     if not _SLUG.match(text):
         raise ValueError(
-            f"„{text}“ ist keine gültige Kennung – nur a–z, 0–9 und Bindestriche, z. B. heimat-scheck"
+            f"„{text}“ ist keine gültige Kennung – nur a–z, 0–9 und Bindestriche, "
+            "z. B. heimat-scheck"
         )
     return text
 

@@ -15,7 +15,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.models import MODELS, Contact, Entry, Programme, RegionsFile, SynonymsFile, Term
+from bot.knowledge.crosscheck import cross_check
+from bot.knowledge.models import (
+    MODELS,
+    Contact,
+    Entry,
+    Programme,
+    Region,
+    RegionsFile,
+    SynonymsFile,
+    Term,
+)
 from bot.knowledge.problems import Problem, display_path, from_validation_error
 from bot.knowledge.yamlsource import SourceDocument, SourceProblem, parse_documents
 
@@ -102,7 +112,7 @@ def _parse_file(path: Path, root: Path) -> tuple[list[_Parsed], list[Problem]]:
         sources = parse_documents(text)
     except SourceProblem as exc:
         return [], [Problem(name, exc.line, exc.message)]
-    except Exception as exc:  # noqa: BLE001 - the checker must report, never crash
+    except Exception as exc:
         logger.exception("Unexpected failure parsing %s", name)
         return [], [Problem(name, 1, f"Datei konnte nicht gelesen werden ({type(exc).__name__})")]
     parsed = []
@@ -116,8 +126,6 @@ def _parse_file(path: Path, root: Path) -> tuple[list[_Parsed], list[Problem]]:
 
 def load_directory(root: Path, today: dt.date) -> LoadResult:
     """Load and check every knowledge file under ``root`` as of ``today``."""
-    from bot.knowledge.crosscheck import cross_check  # noqa: PLC0415 - avoids an import cycle
-
     if not root.is_dir():
         return LoadResult(None, [Problem(str(root), 1, "Wissensordner nicht gefunden")])
     files = knowledge_files(root)
@@ -141,7 +149,7 @@ def _origins(parsed: list[_Parsed]) -> list[tuple[BaseModel, str, SourceDocument
 
 def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
     entries: dict[str, Entry] = {}
-    regions = {}
+    regions: dict[str, Region] = {}
     groups: list[list[str]] = []
     for item in parsed:
         model = item.model

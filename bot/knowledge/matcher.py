@@ -21,6 +21,7 @@ from bot.knowledge.normalize import content_words, stem
 
 SHORTLIST = 30
 FUZZY_PENALTY = 0.15
+SPLIT_SIMILARITY = 0.6
 RERANK_SHARE = 0.2
 # Stems in more than this share of entries add score but do not nominate candidates.
 COMMON_SHARE = 0.2
@@ -91,6 +92,9 @@ class Matcher:
         matches: dict[str, float] = {}
         for other in index.similar_terms(term):
             distance = OSA.distance(term, other)
+            # Short words rarely carry a typo in their first letter; "grund" is not "rund".
+            if len(term) < 8 and term[0] != other[0]:
+                continue
             if distance == 1 or (distance == 2 and len(term) >= 2 * MIN_FUZZY_LENGTH):
                 matches[other] = 1.0 - FUZZY_PENALTY * distance
         if not matches:
@@ -108,8 +112,10 @@ class Matcher:
                 continue
             tail = self._lookup(self._canonical(stem(right)))
             if tail.matches:
-                tail.matches[left] = 0.9
-                return _Unit(unit.idf, tail.matches)
+                # A split is a guess: "forderschule" is not "Förderung" plus "Schule".
+                parts = {term: SPLIT_SIMILARITY * sim for term, sim in tail.matches.items()}
+                parts[left] = SPLIT_SIMILARITY
+                return _Unit(unit.idf, parts)
         return unit
 
     def _accumulate(self, units: list[_Unit]) -> dict[int, float]:
@@ -143,5 +149,6 @@ class Matcher:
     def _rerank(self, number: int, coverage: float, query: str) -> Candidate:
         doc = self.index.docs[number]
         similarity = max((fuzz.token_sort_ratio(query, p) for p in doc.phrases), default=0.0)
-        score = (1 - RERANK_SHARE) * coverage + RERANK_SHARE * similarity / 100
+        # Multiplicative: word order can only refine a score that coverage has earned.
+        score = coverage * (1 - RERANK_SHARE + RERANK_SHARE * similarity / 100)
         return Candidate(doc.entry_id, doc.kind, doc.title, round(min(score, 1.0), 4))

@@ -8,6 +8,7 @@ words joined so that "Heimat Scheck", "Heimat-Scheck" and "Heimatscheck" meet.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -21,13 +22,15 @@ STOPWORDS = frozenset(
     a ab aber al alle allem allen aller alles als also am an andere anderen auch auf aus bei beim
     bin bis bitte bzw da dafur damit dann das dass dein deine dem den denn der des dessen die dies
     diese diesem diesen dieser dieses doch dort du durch ein eine einem einen einer eines er es
-    etwa euch euer fur gab gibt gibts gilt hab habe haben hat hatte hier ich ihr ihre im in ins ist
-    ja je jetzt kann konnen konnte man mehr mein meine meinem meinen meiner mich mir mit muss mussen
-    nach noch nur ob oder ohne sehr sein seine sich sie sind so soll sollen uber um und uns unser
-    unsere unserem unseren unserer vom von vor war waren was welche welchem welchen welcher welches
-    wenn wer werden wie wieviel wir wird wo wohl zu zum zur zwar hallo danke moin guten tag frage
-    eigentlich mal gerne brauche brauchen wollen mochte mochten wurde wurden viel viele
-    """.split()
+    etwa euch euer fur gab gibt gibts gilt hab habe haben hat hatte hier ich ihr ihre im in ins
+    ist ja je jetzt kann konnen konnte man mehr mein meine meinem meinen meiner mich mir mit muss
+    mussen nach noch nur ob oder ohne sehr sein seine sich sie sind so soll sollen uber um und uns
+    unser unsere unserem unseren unserer vom von vor war waren was welche welchem welchen welcher
+    welches wenn wer werden wie wieviel wir wird wo wohl zu zum zur zwar hallo danke moin guten
+    tag frage eigentlich mal gerne brauche brauchen wollen mochte mochten wurde wurden viel viele
+    fur furs furn wann warum weshalb wieso nachste nachsten geht gehts sowas etwas denn halt
+    kriege kriegen bekomme bekommen gerade bald schon immer nie einfach genau bitte
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
 # Longest first: strip one inflection ending, keep a stem of at least four letters.
@@ -76,7 +79,7 @@ def content_stems(text: str, synonyms: Mapping[str, str] | None = None) -> list[
 def joined_stems(text: str) -> list[str]:
     """Return the stems of neighbouring words written together ("heimat scheck" → heimatscheck)."""
     found = content_words(text)
-    return [stem(a + b) for a, b in zip(found, found[1:], strict=False)]
+    return [stem(a + b) for a, b in itertools.pairwise(found)]
 
 
 def synonym_map(groups: Iterable[Iterable[str]]) -> dict[str, str]:

@@ -28,13 +28,24 @@ def find_place(
             key = " ".join(tokens[start : start + size])
             if key in places and key not in _GENERIC:
                 return places[key], _without(tokens, start, size)
-    singles = [k for k in places if " " not in k]
-    for start, token in enumerate(tokens):
-        if len(token) < 5 or token in STOPWORDS or stem(token) in known_terms or token in _GENERIC:
-            continue
-        hit = process.extractOne(token, singles, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-        if hit:
-            return places[hit[0]], _without(tokens, start, 1)
+    return _fuzzy(tokens, places, known_terms)
+
+
+def _fuzzy(tokens: list[str], places: dict[str, Place],
+           known_terms: Container[str]) -> tuple[Place | None, list[str]]:
+    """Find a place name with a typo ("porta westfallica", "brackel")."""
+    names = list(places)
+    for size in range(_MAX_WORDS, 0, -1):
+        for start in range(len(tokens) - size + 1):
+            span = tokens[start : start + size]
+            if size == 1 and (stem(span[0]) in known_terms or span[0] in STOPWORDS):
+                continue
+            key = " ".join(span)
+            if len(key) < 5 or span[0] in _GENERIC:
+                continue
+            hit = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            if hit:
+                return places[hit[0]], _without(tokens, start, size)
     return None, tokens
 
 

@@ -52,7 +52,7 @@ def _allowed_keys(model: Any, loc: tuple[Any, ...]) -> list[str]:
     return list(fields) if fields else []
 
 
-def _message(error: Any, model: Any) -> str:  # noqa: PLR0911 - one branch per error type
+def _message(error: Any, model: Any) -> str:
     kind, loc, ctx = error["type"], tuple(error["loc"]), error.get("ctx") or {}
     name = _field_name(loc)
     if kind == "missing":
@@ -67,7 +67,8 @@ def _message(error: Any, model: Any) -> str:  # noqa: PLR0911 - one branch per e
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"„{name}“ muss aus Unterfeldern bestehen (name: wert)"
     if kind == "literal_error":
-        return f"„{name}“: „{error.get('input')}“ ist nicht erlaubt – erlaubt: {ctx.get('expected')}"
+        allowed = ctx.get("expected")
+        return f"„{name}“: „{error.get('input')}“ ist nicht erlaubt – erlaubt: {allowed}"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return "Frist braucht „type“: jaehrlich, datum, zweistufig, laufend oder nach_aufruf"
     if kind == "too_short":

@@ -51,6 +51,7 @@ class Knowledge:
 
         Raises:
             KnowledgeError: with every problem found, when the folder is not valid.
+
         """
         result = load_directory(root, today)
         if result.knowledge is None:

@@ -98,6 +98,7 @@ def parse_documents(text: str) -> list[SourceDocument]:
 
     Raises:
         SourceProblem: for the first syntax problem (YAML cannot recover from one).
+
     """
     tabs = _tab_problems(text)
     if tabs:

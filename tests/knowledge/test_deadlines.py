@@ -65,5 +65,5 @@ def test_deadline_ends_at_midnight_berlin_whatever_the_season(day: dt.date, offs
 
 @pytest.mark.parametrize("text", ["31.02.", "29.02.", "32.01.", "1.13.", "März"])
 def test_impossible_yearly_dates_are_refused(text: str) -> None:
-    with pytest.raises(ValueError, match="Jahrestermin|gültiges Datum|nicht in jedem Jahr"):
+    with pytest.raises(ValueError, match=r"Jahrestermin|gültiges Datum|nicht in jedem Jahr"):
         rule(type="jaehrlich", dates=[text])

@@ -12,7 +12,7 @@ from bot.knowledge.loader import load_directory
 from tests.conftest import DATA, TODAY
 
 VALID = [p.read_text(encoding="utf-8") for p in sorted((DATA / "mini").glob("*.yaml"))]
-YAMLISH = st.sampled_from(list(":-[]{}#&*!|>'\"%@`\t\n ,.0123456789äöüß€") + ["---", "  "])
+YAMLISH = st.sampled_from([*list(":-[]{}#&*!|>'\"%@`\t\n ,.0123456789äöüß€"), "---", "  "])
 
 
 def _check(files: dict[str, bytes]) -> None:

@@ -24,7 +24,9 @@ def broken() -> list[str]:
 
 
 @pytest.mark.parametrize("case", EXPECTED, ids=lambda c: f"{c['file']}:{c['line']}")
-def test_each_broken_file_is_reported_at_its_line(broken: list[str], case: dict[str, object]) -> None:
+def test_each_broken_file_is_reported_at_its_line(
+    broken: list[str], case: dict[str, object]
+) -> None:
     prefix = f"broken/{case['file']}:{case['line']}: "
     matching = [p for p in broken if p.startswith(prefix) and str(case["contains"]) in p]
     assert matching, f"expected {prefix}…{case['contains']} in:\n" + "\n".join(broken)
@@ -65,7 +67,8 @@ def test_unknown_kind_names_the_allowed_ones(tmp_path: Path) -> None:
     (tmp_path / "x.yaml").write_text("kind: rezept\nid: x\n", encoding="utf-8")
     result = load_directory(tmp_path, TODAY)
     assert str(result.problems[0]).endswith(
-        "x.yaml:1: Unbekannte Art „rezept“ – erlaubt: programm, kontakt, begriff, regionen, synonyme")
+        "x.yaml:1: Unbekannte Art „rezept“ – erlaubt: "
+        "programm, kontakt, begriff, regionen, synonyme")
 
 
 def test_anchors_are_refused_instead_of_expanded(tmp_path: Path) -> None:

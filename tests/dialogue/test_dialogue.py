@@ -1,0 +1,128 @@
+"""The dialogue core through a fake transport that records a transcript."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.core import APOLOGY, Dialogue
+from bot.dialogue.messages import ChatRef, IncomingMessage
+from tests.conftest import Transcript
+
+
+async def test_amount_question_answers_with_amount_source_and_date(chat: Transcript) -> None:
+    text = await chat.say("wie viel gibt's beim heimatscheck?")
+    lines = text.splitlines()
+    assert lines[0] == "Heimat-Scheck"
+    assert lines[1].startswith("Förderung: 2.000 € als Festbetrag")
+    assert "Quelle: https://" in text
+    assert "(Stand: 26.11.2026)" in text
+
+
+async def test_deadline_question_puts_the_next_deadline_first(chat: Transcript) -> None:
+    text = await chat.say("Bis wann muss die Projektskizze für Kultur und Schule rein?")
+    assert text.splitlines()[:2] == [
+        "Kultur und Schule",
+        "Frist: 31.03.2027 (in 125 Tagen) – Projektskizze an das Kulturamt",
+    ]
+
+
+async def test_disputed_deadline_is_flagged(chat: Transcript) -> None:
+    text = await chat.say("heimat scheck frist")
+    assert "Frist: 23.10.2027 (in 331 Tagen)" in text
+    assert "Achtung, unsicher:" in text
+    assert "31.10." in text
+
+
+async def test_a_place_routes_to_the_responsible_office(chat: Transcript) -> None:
+    text = await chat.say("wer hilft mir in Brakel?")
+    assert text.startswith("Für Brakel ist zuständig:\n\nKulturbüro Kreis Höxter")
+
+
+async def test_place_spelled_with_ae_and_typos(chat: Transcript) -> None:
+    assert "Kulturbüro Kreis Höxter" in await chat.say("Ansprechpartner in Hoexter")
+    assert "Kreis Herford" in await chat.say("wer hilft in bünde")
+
+
+async def test_out_of_scope_is_admitted_and_points_to_a_contact(chat: Transcript) -> None:
+    text = await chat.say("Wann wird der Müll abgeholt?")
+    assert text.startswith("Dazu weiß ich leider nichts Sicheres.")
+    assert "LWL" in text
+
+
+async def test_ambiguous_question_offers_numbered_choices_that_can_be_picked(
+    chat: Transcript,
+) -> None:
+    text = await chat.say("förderung")
+    assert text.startswith("Meinten Sie …?\n1. ")
+    first = chat.last.choices[0]
+    picked = await chat.say("1")
+    assert picked.splitlines()[0] == first.label
+    assert await chat.say("9") == "Bitte antworten Sie mit einer Zahl von 1 bis 3."
+
+
+async def test_choice_buttons_are_validated(chat: Transcript) -> None:
+    assert (await chat.say(callback="e:heimat-scheck")).startswith("Heimat-Scheck")
+    assert "nicht mehr" in await chat.say(callback="e:gibt-es-nicht")
+    assert "nicht mehr aktuell" in await chat.say(callback="x" * 300)
+
+
+async def test_term_question(chat: Transcript) -> None:
+    text = await chat.say("was ist ein verwendungsnachweis")
+    assert text.startswith("Verwendungsnachweis\n")
+
+
+@pytest.mark.parametrize(("command", "start"), [
+    ("/start", "Guten Tag! Ich bin der Förderlotse"),
+    ("/hilfe", "Stellen Sie Ihre Frage einfach in eigenen Worten. Befehle:"),
+    ("!help", "Stellen Sie Ihre Frage einfach in eigenen Worten. Befehle:"),
+    ("/programme", "Förderprogramme:\n• "),
+    ("/programme heimat", "Förderprogramme zum Thema „heimat“:\n• Heimat-Scheck"),
+    ("/frist LWL Kulturstiftung", "LWL-Kulturstiftung\nFrist: 28.02.2027 (in 94 Tagen)"),
+    ("/frist@FoerderlotseBot heimatscheck", "Heimat-Scheck\nFrist: 23.10.2027"),
+    ("/kontakt Espelkamp", "Für Espelkamp ist zuständig:"),
+    ("/kontakt", "Nennen Sie Ihren Ort"),
+])
+async def test_commands(chat: Transcript, command: str, start: str) -> None:
+    assert (await chat.say(command)).startswith(start)
+
+
+@pytest.mark.parametrize(("command", "reply"), [
+    ("/frist", "Bitte nennen Sie das Programm, z. B. /frist Heimat-Scheck"),
+    ("/frist Mondlandung", "Ein Programm „Mondlandung“ kenne ich nicht. Mit /programme sehen "
+                           "Sie alle, z. B. /frist Heimat-Scheck"),
+    ("/kontakt Atlantis", "Den Ort „Atlantis“ kenne ich nicht. Bitte nennen Sie Stadt, Gemeinde "
+                          "oder Kreis, z. B. /kontakt Brakel"),
+    ("/tanzen", "Den Befehl „/tanzen“ kenne ich nicht. Mit /hilfe sehen Sie alle Befehle."),
+    ("   ", "Stellen Sie mir gern eine Frage, z. B. „Bis wann läuft der Heimat-Scheck?“"),
+])
+async def test_malformed_commands_get_a_short_german_explanation(
+    chat: Transcript, command: str, reply: str
+) -> None:
+    assert await chat.say(command) == reply
+
+
+async def test_rolling_and_past_rounds_are_said_plainly(chat: Transcript) -> None:
+    assert "Anträge sind laufend möglich" in await chat.say("/frist heimat-werkstatt")
+    assert "Die letzte bekannte Frist (01.11.2025) ist vorbei" in await chat.say(
+        "/frist 2000 x 1000 euro")
+
+
+@pytest.mark.parametrize("text", [
+    "<b>Heimatscheck</b>", "🎉🎉🎉", "\u202eKcehcstamieh", "\x00\x07", "x" * 5000,
+    "DROP TABLE;", "{{7*7}}",
+])
+async def test_odd_input_never_breaks(chat: Transcript, text: str) -> None:
+    reply = await chat.say(text)
+    assert reply
+    assert reply != APOLOGY
+
+
+async def test_internal_errors_become_an_apology(dialogue: Dialogue,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    def broken() -> None:
+        raise RuntimeError("secret detail")
+
+    failing = Dialogue(broken, dialogue._clock)  # type: ignore[arg-type]
+    reply = await failing.handle(IncomingMessage(ChatRef("t", "1"), "Heimatscheck?"))
+    assert reply.text == APOLOGY
+    assert "secret detail" in caplog.text

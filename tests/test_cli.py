@@ -1,0 +1,105 @@
+"""The command line as users and scripts call it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import DATA
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, stdin: str = "", cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot`` in a subprocess, as a user would."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    environment.pop("FOERDERLOTSE_KNOWLEDGE_DIR", None) if env is None else None
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
+                          capture_output=True, cwd=cwd or ROOT, env=environment, timeout=120,
+                          check=False)
+
+
+def test_ask_json_is_the_stable_machine_interface(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "wie viel gibt's beim heimatscheck?"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"status", "matches", "text"}
+    assert result["status"] == "answer"
+    best = result["matches"][0]
+    assert best == {"id": "heimat-scheck", "kind": "programm", "title": "Heimat-Scheck",
+                    "score": best["score"]}
+    scores = [m["score"] for m in result["matches"]]
+    assert scores == sorted(scores, reverse=True)
+    assert result["text"].startswith("Heimat-Scheck\nFörderung: 2.000 €")
+
+
+def test_ask_unknown(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ask", "--json", "Personalausweis verlängern"])
+    assert json.loads(capsys.readouterr().out)["status"] == "unknown"
+
+
+def test_batch_prints_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "fragen.txt"
+    questions.write_text("Heimatscheck?\n\nWann wird der Müll abgeholt?\nförderung\n",
+                         encoding="utf-8")
+    assert main(["ask", "--batch", str(questions)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["status"] for line in lines] == ["answer", "unknown", "choices"]
+
+
+def test_piped_chat_from_any_directory(tmp_path: Path) -> None:
+    result = run_cli("chat", stdin="Heimatscheck?\nwer hilft mir in Brakel?\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Heimat-Scheck\n")
+    assert "Für Brakel ist zuständig:" in result.stdout
+
+
+def test_knowledge_can_be_replaced_by_option_and_variable(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    main(["ask", "--json", "--knowledge", str(DATA / "mini"), "testscheck"])
+    assert json.loads(capsys.readouterr().out)["matches"][0]["id"] == "test-scheck"
+    monkeypatch.setenv("FOERDERLOTSE_KNOWLEDGE_DIR", str(DATA / "mini"))
+    main(["ask", "--json", "testscheck"])
+    assert json.loads(capsys.readouterr().out)["matches"][0]["id"] == "test-scheck"
+
+
+def test_broken_knowledge_refuses_to_start_and_lists_problems() -> None:
+    result = run_cli("ask", "Heimatscheck?", "--knowledge", str(DATA / "broken"))
+    assert result.returncode == 1
+    assert "broken/tab.yaml:6: Tabulator" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_kb_check_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "check", str(DATA / "mini")]) == 0
+    assert "3 Datei(en) geprüft: in Ordnung." in capsys.readouterr().out
+    assert main(["kb", "check", str(DATA / "broken"), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert {"file": "broken/future.yaml", "line": 6,
+            "message": "„verified_on“ liegt in der Zukunft (01.01.2030)"} in report["problems"]
+
+
+def test_kb_schema_is_json_schema_with_all_kinds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    kinds = {d for d in schema["discriminator"]["mapping"]}
+    assert kinds == {"programm", "kontakt", "begriff", "regionen", "synonyme"}
+
+
+def test_wheel_ships_the_knowledge(tmp_path: Path) -> None:
+    build = subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d",
+                            str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                           timeout=300, check=False)
+    assert build.returncode == 0, build.stderr
+    wheel = next(tmp_path.glob("foerderlotse-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "bot/_shipped_knowledge/programme/heimat-scheck.yaml" in names
+    assert "bot/cli/__init__.py" in names
