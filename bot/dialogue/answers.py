@@ -79,13 +79,18 @@ def _who_line(programme: Programme) -> str:
     return text
 
 
-def _contact_names(kb: KnowledgeBase, ids: list[str]) -> str:
+def _contact_names(kb: KnowledgeBase, ids: list[str], region_id: str | None) -> str:
+    if region_id is not None:
+        # "Heimat-Scheck in Brakel": name the Bezirksregierung for Brakel, not all three.
+        chain = {r.id for r in kb.region_chain(region_id)}
+        local = [c.id for c in kb.contacts() if c.id in ids and chain & set(c.responsible_for)]
+        ids = local or ids
     names = [kb.entries[i].title for i in ids if i in kb.entries]
     return ", ".join(names[:2]) + (" u. a." if len(names) > 2 else "")
 
 
 def programme_text(kb: KnowledgeBase, programme: Programme, today: dt.date,
-                   intent: Intent = Intent.GENERAL) -> str:
+                   intent: Intent = Intent.GENERAL, region_id: str | None = None) -> str:
     """Answer about a programme; the asked-for line comes right after the title."""
     lines = {
         Intent.AMOUNT: [funding_line(programme.funding)],
@@ -98,7 +103,7 @@ def programme_text(kb: KnowledgeBase, programme: Programme, today: dt.date,
     for group in lines.values():
         body.extend(group)
     if programme.contacts:
-        body.append("Kontakt: " + _contact_names(kb, programme.contacts))
+        body.append("Kontakt: " + _contact_names(kb, programme.contacts, region_id))
     body.append(source_line(programme))
     return "\n".join(body)
 
@@ -121,10 +126,10 @@ def term_text(term: Term) -> str:
 
 
 def entry_text(kb: KnowledgeBase, entry: Entry, today: dt.date,
-               intent: Intent = Intent.GENERAL) -> str:
-    """Render any entry."""
+               intent: Intent = Intent.GENERAL, region_id: str | None = None) -> str:
+    """Render any entry; ``region_id`` narrows a programme's contacts to the asker's place."""
     if isinstance(entry, Programme):
-        return programme_text(kb, entry, today, intent)
+        return programme_text(kb, entry, today, intent, region_id)
     if isinstance(entry, Contact):
         return contact_text(entry)
     return term_text(entry)

@@ -111,8 +111,9 @@ class Dialogue:
         base = knowledge.base
         top = [c for c in decision.candidates if c.score >= 1.0 and c.kind == "kontakt"]
         chosen = top if decision.intent is Intent.CONTACT and top else decision.candidates[:1]
+        region = decision.place.region_id if decision.place else None
         texts = [answers.entry_text(base, base.entries[c.entry_id], self.today(),
-                                    decision.intent) for c in chosen[:2]]
+                                    decision.intent, region) for c in chosen[:2]]
         if decision.place is not None and top:
             texts.insert(0, f"Für {decision.place.name} ist zuständig:")
         return Reply("\n\n".join(texts), actions=self._actions(chosen[0].entry_id))

@@ -126,3 +126,8 @@ async def test_internal_errors_become_an_apology(dialogue: Dialogue,
     reply = await failing.handle(IncomingMessage(ChatRef("t", "1"), "Heimatscheck?"))
     assert reply.text == APOLOGY
     assert "secret detail" in caplog.text
+
+
+async def test_a_place_narrows_a_programmes_contacts(chat: Transcript) -> None:
+    text = await chat.say("Heimatscheck in Brakel wie viel?")
+    assert "Kontakt: Bezirksregierung Detmold – Heimatförderung\n" in text
