@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import ask, chat, kb
+from bot.cli import ask, chat, ics, kb
 from bot.errors import ConfigError, FoerderlotseError, KnowledgeError
 
 
@@ -18,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     chat.register(commands)
     ask.register(commands)
     kb.register(commands)
+    ics.register(commands)
     return parser
 
 
