@@ -1,0 +1,56 @@
+"""The German text of a reminder message: one message per chat and morning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+
+from bot.storage.records import ClaimedReminder, ReminderKind
+
+
+def when(deadline: dt.date, today: dt.date) -> str:
+    """Return "heute", "morgen" or "in N Tagen"."""
+    days = (deadline - today).days
+    if days <= 0:
+        return "heute"
+    return "morgen" if days == 1 else f"in {days} Tagen"
+
+
+def _deadline_line(row: ClaimedReminder, today: dt.date, late: bool) -> str:
+    assert row.occurs_on is not None  # noqa: S101  (deadline rows always have a date)
+    title = f"{row.text} – {row.step}" if row.step else row.text
+    status = when(row.occurs_on, today) + (", verspätet" if late else "")
+    return f"• {title}: Frist {row.occurs_on:%d.%m.%Y} ({status})"
+
+
+def _personal_line(row: ClaimedReminder, today: dt.date, late: bool) -> str:
+    if row.occurs_on is None:
+        return f"• {row.text}"
+    status = when(row.occurs_on, today) + (", verspätet" if late else "")
+    return f"• {row.text} ({row.occurs_on:%d.%m.%Y}, {status})"
+
+
+def render(rows: Sequence[ClaimedReminder], today: dt.date, late_ids: Collection[int]) -> str:
+    """Render all rows for one chat as one message.
+
+    Reminders for the same deadline (e.g. the 7- and the 1-day reminder after downtime)
+    become one line.
+    """
+    deadlines: dict[tuple[str, dt.date | None, str | None], str] = {}
+    personal: list[str] = []
+    notices: list[str] = []
+    for row in sorted(rows, key=lambda r: (r.occurs_on or today, r.text, r.id)):
+        late = row.id in late_ids
+        if row.kind is ReminderKind.DEADLINE:
+            deadlines.setdefault((row.text, row.occurs_on, row.step),
+                                 _deadline_line(row, today, late))
+        elif row.kind is ReminderKind.PERSONAL:
+            personal.append(_personal_line(row, today, late))
+        else:
+            notices.append(f"• {row.text}")
+    sections = [
+        ("Erinnerung an Fristen:", list(deadlines.values())),
+        ("Deine Erinnerung:" if len(personal) == 1 else "Deine Erinnerungen:", personal),
+        ("Hinweis:", notices),
+    ]
+    return "\n\n".join("\n".join([head, *lines]) for head, lines in sections if lines)

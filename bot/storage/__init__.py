@@ -1,0 +1,33 @@
+"""Persistence: tables, migrations, and repositories for subscriptions and the outbox."""
+
+from bot.storage.database import create_db_engine, database_url
+from bot.storage.migrate import check_schema, upgrade
+from bot.storage.outbox import OutboxRepository
+from bot.storage.records import (
+    ClaimedReminder,
+    PersonalReminderInfo,
+    PlannedReminder,
+    Recipient,
+    ReminderKind,
+    State,
+    SubscriptionInfo,
+    TargetKind,
+)
+from bot.storage.subscriptions import SubscriptionRepository
+
+__all__ = [
+    "ClaimedReminder",
+    "OutboxRepository",
+    "PersonalReminderInfo",
+    "PlannedReminder",
+    "Recipient",
+    "ReminderKind",
+    "State",
+    "SubscriptionInfo",
+    "SubscriptionRepository",
+    "TargetKind",
+    "check_schema",
+    "create_db_engine",
+    "database_url",
+    "upgrade",
+]

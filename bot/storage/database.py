@@ -1,0 +1,79 @@
+"""Database URLs and engines for SQLite (default) and PostgreSQL.
+
+Database access is synchronous SQLAlchemy with short transactions. Async code calls
+repositories through :func:`asyncio.to_thread`, so a slow disk or network never blocks
+the event loop, and the repositories stay plain, easily tested functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+
+from bot.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_FILE = "foerderlotse.db"
+# Wait this long for another process's SQLite write lock instead of failing at once.
+_SQLITE_BUSY_SECONDS = 30
+
+
+def database_url(data_dir: Path, url: str | None = None) -> str:
+    """Return the SQLAlchemy URL to use.
+
+    Args:
+        data_dir: Folder for the default SQLite file (created if missing).
+        url: An explicit URL; ``postgresql://`` and ``postgres://`` are mapped to the
+            psycopg 3 driver, which is the one we install.
+
+    Raises:
+        ConfigError: The URL names a database we do not support.
+
+    """
+    if not url:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(data_dir / DEFAULT_FILE).resolve()}"
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    backend = url.split(":", 1)[0]
+    if backend not in ("sqlite", "postgresql+psycopg"):
+        raise ConfigError(
+            f"Datenbank-URL „{backend}:…“ wird nicht unterstützt – bitte sqlite:/// oder "
+            "postgresql:// verwenden"
+        )
+    return url
+
+
+def create_db_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and immediate write transactions."""
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(
+        url, connect_args={"timeout": _SQLITE_BUSY_SECONDS, "check_same_thread": False},
+        **kwargs,
+    )
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see below).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")  # ON DELETE CASCADE needs it
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    # BEGIN IMMEDIATE takes the write lock up front. A deferred transaction that reads,
+    # then writes, can fail with "database is locked" without waiting for the busy
+    # timeout when two processes (or two engines) sweep the same file.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,216 @@
+"""The reminder engine with a fake sender and a fixed clock (no real sleeping)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from bot.clock import FixedClock
+from bot.errors import TransportError
+from bot.knowledge.base import KnowledgeBase
+from bot.reminders.engine import EngineConfig, ReminderEngine, backoff
+from bot.reminders.planner import ReminderPlanner
+from bot.reminders.sender import FakeSender, PermanentFailure, RetryLater
+from bot.storage import (
+    OutboxRepository,
+    PlannedReminder,
+    Recipient,
+    State,
+    SubscriptionRepository,
+    TargetKind,
+)
+from bot.storage.database import create_db_engine
+from bot.storage.tables import Reminder
+
+UTC = dt.UTC
+NINE = dt.datetime(2027, 10, 16, 7, 0, tzinfo=UTC)  # 09:00 in Berlin (CEST)
+MakeRow = Callable[..., PlannedReminder]
+Owner = Callable[[str], int]
+
+
+@pytest.fixture
+def sender() -> FakeSender:
+    return FakeSender()
+
+
+@pytest.fixture
+def engine(outbox: OutboxRepository, sender: FakeSender, clock: FixedClock) -> ReminderEngine:
+    clock.set(NINE)
+    return ReminderEngine(outbox, sender, clock, config=EngineConfig(worker_id="w1"))
+
+
+def states(db_engine: Engine) -> dict[str, str]:
+    table = Reminder.__table__  # type: ignore[attr-defined]
+    with db_engine.begin() as conn:
+        return dict(conn.execute(select(table.c.dedupe_key, table.c.state)).all())  # type: ignore[arg-type]
+
+
+async def test_one_message_per_chat_and_morning(
+    engine: ReminderEngine, sender: FakeSender, outbox: OutboxRepository, chat_owner: Owner,
+    make_row: MakeRow, subscriptions: SubscriptionRepository,
+) -> None:
+    owner = chat_owner("1")
+    outbox.insert([
+        make_row(owner, "a", NINE, dt.date(2027, 10, 23)),
+        make_row(owner, "b", NINE, dt.date(2027, 10, 30), text="Kulturrucksack", step="Antrag"),
+        make_row(chat_owner("2"), "c", NINE, dt.date(2027, 10, 17)),
+    ], NINE)
+    subscriptions.add_personal_reminder(Recipient("telegram", "1"), dt.date(2027, 10, 16),
+                                        "Belege sammeln")
+    result = await engine.sweep()
+    assert result.sent == 2
+    texts = {d.recipient.chat_id: d.text for d in sender.deliveries}
+    assert texts["1"] == (
+        "Erinnerung an Fristen:\n"
+        "• Heimat-Scheck: Frist 23.10.2027 (in 7 Tagen)\n"
+        "• Kulturrucksack – Antrag: Frist 30.10.2027 (in 14 Tagen)\n"
+        "\n"
+        "Deine Erinnerung:\n"
+        "• Belege sammeln (16.10.2027, heute)"
+    )
+    assert texts["2"] == "Erinnerung an Fristen:\n• Heimat-Scheck: Frist 17.10.2027 (morgen)"
+    assert (await engine.sweep()).sent == 0
+
+
+async def test_nothing_before_due(
+    engine: ReminderEngine, sender: FakeSender, outbox: OutboxRepository, chat_owner: Owner,
+    make_row: MakeRow, clock: FixedClock,
+) -> None:
+    outbox.insert([make_row(chat_owner("1"), "a", NINE, dt.date(2027, 10, 23))], NINE)
+    clock.set(NINE - dt.timedelta(seconds=1))
+    await engine.sweep()
+    assert sender.deliveries == []
+    assert await engine.next_due_at() == NINE
+
+
+async def test_catch_up_sends_late_or_drops_passed(
+    engine: ReminderEngine, sender: FakeSender, outbox: OutboxRepository, chat_owner: Owner,
+    make_row: MakeRow, clock: FixedClock, db_engine: Engine, caplog: pytest.LogCaptureFixture,
+) -> None:
+    owner = chat_owner("1")
+    outbox.insert([
+        make_row(owner, "ahead", NINE, dt.date(2027, 10, 23)),
+        make_row(owner, "passed", NINE, dt.date(2027, 10, 17), text="Stadtteilfonds"),
+    ], NINE)
+    clock.set(dt.datetime(2027, 10, 18, 5, 0, tzinfo=UTC))  # the bot was down for two days
+    with caplog.at_level(logging.WARNING):
+        result = await engine.sweep()
+    assert (result.sent, result.dropped_rows) == (1, 1)
+    assert "deadline passed" in caplog.text
+    assert [d.text for d in sender.deliveries] == [
+        "Erinnerung an Fristen:\n• Heimat-Scheck: Frist 23.10.2027 (in 5 Tagen, verspätet)"]
+    assert states(db_engine) == {"ahead": State.SENT, "passed": State.CANCELLED}
+    table = Reminder.__table__  # type: ignore[attr-defined]
+    with db_engine.begin() as conn:
+        assert conn.execute(select(table.c.late).where(table.c.dedupe_key == "ahead")).scalar()
+
+
+async def test_two_engines_never_send_a_row_twice(
+    outbox: OutboxRepository, db_url: str, db_engine: Engine, chat_owner: Owner,
+    make_row: MakeRow, clock: FixedClock,
+) -> None:
+    rows = [make_row(chat_owner(str(i)), f"k{i}", NINE, dt.date(2027, 10, 23))
+            for i in range(60)]
+    outbox.insert(rows, NINE)
+    clock.set(NINE)
+
+    async def yield_often(_: Recipient) -> None:
+        await asyncio.sleep(0)  # interleave the two engines
+
+    second_db = create_db_engine(db_url)
+    senders = [FakeSender(before_send=yield_often) for _ in range(2)]
+    engines = [
+        ReminderEngine(OutboxRepository(db), s, clock,
+                       config=EngineConfig(worker_id=f"w{i}", batch_size=5, concurrency=3))
+        for i, (db, s) in enumerate([(db_engine, senders[0]), (second_db, senders[1])])
+    ]
+    await asyncio.gather(*(e.sweep() for e in engines), engines[0].sweep())
+    second_db.dispose()
+    delivered = [d.recipient.chat_id for s in senders for d in s.deliveries]
+    assert sorted(delivered) == sorted(str(i) for i in range(60))
+    assert outbox.count_by_state() == {State.SENT: 60}
+    assert all(s.deliveries for s in senders), "both engines took part"
+
+
+async def test_09_00_stays_local_across_both_2027_clock_changes(
+    engine: ReminderEngine, sender: FakeSender, subscriptions: SubscriptionRepository,
+    outbox: OutboxRepository, clock: FixedClock, kb: KnowledgeBase,
+) -> None:
+    clock.set(dt.datetime(2027, 3, 1, tzinfo=UTC))
+    chat = Recipient("telegram", "1")
+    subscriptions.subscribe(chat, TargetKind.PROGRAMME, "stadtteilfonds", lead_days=[7, 1])
+    subscriptions.subscribe(chat, TargetKind.PROGRAMME, "kulturrucksack", lead_days=[32, 30])
+    ReminderPlanner(subscriptions, outbox, clock, horizon=dt.timedelta(days=300)).replan(kb)
+    expected = [
+        dt.datetime(2027, 3, 25, 8, 0, tzinfo=UTC),  # 09:00 CET, before 28.03.
+        dt.datetime(2027, 3, 31, 7, 0, tzinfo=UTC),  # 09:00 CEST
+        dt.datetime(2027, 10, 29, 7, 0, tzinfo=UTC),  # 09:00 CEST, before 31.10.
+        dt.datetime(2027, 10, 31, 8, 0, tzinfo=UTC),  # 09:00 CET
+    ]
+    for at in expected:
+        count = len(sender.deliveries)
+        clock.set(at - dt.timedelta(seconds=1))
+        await engine.sweep()
+        assert len(sender.deliveries) == count, at
+        clock.set(at)
+        await engine.sweep()
+        assert len(sender.deliveries) == count + 1, at
+        assert not sender.deliveries[-1].text.endswith("verspätet)")
+
+
+async def test_retry_later_honours_retry_after(
+    engine: ReminderEngine, sender: FakeSender, outbox: OutboxRepository, chat_owner: Owner,
+    make_row: MakeRow, clock: FixedClock,
+) -> None:
+    outbox.insert([make_row(chat_owner("1"), "a", NINE, dt.date(2027, 10, 23))], NINE)
+    sender.fail("1", RetryLater("429 Too Many Requests", retry_after=120))
+    assert (await engine.sweep()).retried == 1
+    assert await engine.next_due_at() == NINE + dt.timedelta(seconds=120)
+    clock.advance(dt.timedelta(seconds=119))
+    await engine.sweep()
+    assert sender.deliveries == []
+    clock.advance(dt.timedelta(seconds=1))
+    assert (await engine.sweep()).sent == 1
+
+
+async def test_transient_failures_back_off_exponentially_then_fail(
+    outbox: OutboxRepository, sender: FakeSender, chat_owner: Owner, make_row: MakeRow,
+    clock: FixedClock,
+) -> None:
+    config = EngineConfig(worker_id="w", max_attempts=4)
+    engine = ReminderEngine(outbox, sender, clock, config=config)
+    clock.set(NINE)
+    outbox.insert([make_row(chat_owner("1"), "a", NINE, dt.date(2027, 10, 23))], NINE)
+    sender.fail("1", *(TransportError("Netzwerk") for _ in range(4)))
+    waits = []
+    for _ in range(3):
+        await engine.sweep()
+        due = await engine.next_due_at()
+        assert due is not None
+        waits.append(due - clock.now())
+        clock.set(due)
+    assert waits == [dt.timedelta(seconds=s) for s in (30, 60, 120)]
+    assert [backoff(n, config) for n in (1, 2, 3)] == waits
+    assert (await engine.sweep()).failed == 1
+    assert outbox.count_by_state() == {State.FAILED: 1}
+
+
+async def test_permanent_failure_deactivates_the_chat(
+    engine: ReminderEngine, sender: FakeSender, outbox: OutboxRepository, chat_owner: Owner,
+    make_row: MakeRow, subscriptions: SubscriptionRepository,
+) -> None:
+    owner = chat_owner("1")
+    outbox.insert([make_row(owner, "now", NINE, dt.date(2027, 10, 23)),
+                   make_row(owner, "later", NINE + dt.timedelta(days=6), dt.date(2027, 10, 23),
+                            lead_days=1)], NINE)
+    sender.fail("1", PermanentFailure("Forbidden: bot was blocked by the user"))
+    assert (await engine.sweep()).failed == 1
+    assert outbox.count_by_state() == {State.FAILED: 1, State.CANCELLED: 1}
+    assert subscriptions.active_subscriptions() == []
+    assert len(subscriptions.list_subscriptions(Recipient("telegram", "1"))) == 1

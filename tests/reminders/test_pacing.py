@@ -1,0 +1,70 @@
+"""Guarantee g): pacing per transport, with an injected clock and sleep."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from bot.clock import FixedClock
+from bot.reminders.engine import EngineConfig, ReminderEngine
+from bot.reminders.pacing import PaceLimits, Pacer
+from bot.reminders.sender import FakeSender
+from bot.storage import OutboxRepository, PlannedReminder, Recipient
+
+
+class FakeTime:
+    """A monotonic clock that only moves when the pacer sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+
+
+def pacer(time: FakeTime, **limits: PaceLimits) -> Pacer:
+    return Pacer(limits, monotonic=time.monotonic, sleep=time.sleep)
+
+
+async def test_overall_rate() -> None:
+    time = FakeTime()
+    paced = pacer(time, telegram=PaceLimits(per_second=4, per_chat_per_second=0))
+    for chat in "abcde":
+        await paced.wait(Recipient("telegram", chat))
+    assert time.sleeps == [0.25] * 4
+
+
+async def test_per_chat_rate_and_transports_are_independent() -> None:
+    time = FakeTime()
+    paced = pacer(time, telegram=PaceLimits(per_second=100, per_chat_per_second=1),
+                  matrix=PaceLimits(per_second=0.2, per_chat_per_second=0))
+    await paced.wait(Recipient("telegram", "a"))
+    await paced.wait(Recipient("matrix", "!r"))
+    await paced.wait(Recipient("telegram", "a"))
+    assert time.sleeps == [1.0]
+    await paced.wait(Recipient("matrix", "!s"))
+    assert time.sleeps == [1.0, 4.0]
+    await paced.wait(Recipient("console", "x"))  # no limits configured: no wait
+    assert time.sleeps == [1.0, 4.0]
+
+
+async def test_engine_paces_a_fan_out(
+    outbox: OutboxRepository, chat_owner: Callable[[str], int],
+    make_row: Callable[..., PlannedReminder],
+) -> None:
+    nine = dt.datetime(2027, 10, 16, 7, 0, tzinfo=dt.UTC)
+    outbox.insert([make_row(chat_owner(str(i)), f"k{i}", nine, dt.date(2027, 10, 23))
+                   for i in range(20)], nine)
+    time = FakeTime()
+    sender = FakeSender()
+    engine = ReminderEngine(outbox, sender, FixedClock(nine),
+                            pacer=pacer(time, telegram=PaceLimits(10, 1)),
+                            config=EngineConfig(batch_size=7))
+    await engine.sweep()
+    assert len(sender.deliveries) == 20
+    assert round(time.now, 6) == 1.9  # 20 messages at 10/s: the last one after 1.9 s

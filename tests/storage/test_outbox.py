@@ -1,0 +1,105 @@
+"""OutboxRepository: idempotent planning, atomic claims with a lease, guarded finishing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.clock import FixedClock
+from bot.storage import (
+    OutboxRepository,
+    PlannedReminder,
+    Recipient,
+    ReminderKind,
+    State,
+    SubscriptionRepository,
+    TargetKind,
+)
+
+T0 = dt.datetime(2027, 10, 16, 7, 0, tzinfo=dt.UTC)
+LEASE = dt.timedelta(minutes=5)
+
+
+@pytest.fixture
+def outbox(db_engine: Engine) -> OutboxRepository:
+    return OutboxRepository(db_engine)
+
+
+@pytest.fixture
+def owners(db_engine: Engine, clock: FixedClock) -> list[int]:
+    repo = SubscriptionRepository(db_engine, clock)
+    ids = []
+    for chat in ("a", "b"):
+        repo.subscribe(Recipient("telegram", chat), TargetKind.ALL)
+        ids.append(repo.subscriber_id(Recipient("telegram", chat)))
+    return [i for i in ids if i is not None]
+
+
+def planned(owner: int, key: str, due: dt.datetime = T0) -> PlannedReminder:
+    return PlannedReminder(dedupe_key=key, subscriber_id=owner, kind=ReminderKind.DEADLINE,
+                           text="Heimat-Scheck", due_at=due, occurs_on=dt.date(2027, 10, 23),
+                           programme_id="heimat-scheck", lead_days=7)
+
+
+def test_insert_is_idempotent(outbox: OutboxRepository, owners: list[int]) -> None:
+    rows = [planned(owners[0], "k1"), planned(owners[1], "k2")]
+    outbox.insert(rows, T0)
+    outbox.insert([*rows, planned(owners[0], "k3")], T0)
+    assert outbox.count_by_state() == {State.PENDING: 3}
+    assert sorted(r.dedupe_key for r in outbox.planned_deadlines(dt.date(2027, 10, 1))) == \
+        ["k1", "k2", "k3"]
+    assert outbox.planned_deadlines(dt.date(2027, 10, 24)) == []
+    assert len(outbox.planned_deadlines(dt.date(2027, 10, 1), [owners[1]])) == 1
+
+
+def test_claim_takes_due_rows_once(outbox: OutboxRepository, owners: list[int]) -> None:
+    outbox.insert([planned(owners[0], "now"), planned(owners[0], "later", T0 + LEASE)], T0)
+    assert outbox.next_due_at() == T0
+    claimed = outbox.claim_due(T0, "w1", LEASE, 10)
+    assert [c.dedupe_key for c in claimed] == ["now"]
+    assert claimed[0].recipient == Recipient("telegram", "a")
+    assert claimed[0].attempts == 1
+    assert outbox.claim_due(T0, "w2", LEASE, 10) == []
+    assert outbox.next_due_at() == T0 + LEASE
+
+
+def test_claim_completes_a_chats_group(outbox: OutboxRepository, owners: list[int]) -> None:
+    outbox.insert([planned(owners[0], f"a{i}") for i in range(3)]
+                  + [planned(owners[1], "b0")], T0)
+    claimed = outbox.claim_due(T0, "w1", LEASE, 1)
+    assert sorted(c.dedupe_key for c in claimed) == ["a0", "a1", "a2"]
+
+
+def test_expired_lease_is_reclaimed(outbox: OutboxRepository, owners: list[int]) -> None:
+    outbox.insert([planned(owners[0], "k")], T0)
+    [first] = outbox.claim_due(T0, "crashed", LEASE, 10)
+    assert outbox.claim_due(T0 + LEASE - dt.timedelta(seconds=1), "w2", LEASE, 10) == []
+    [again] = outbox.claim_due(T0 + LEASE, "w2", LEASE, 10)
+    assert (again.id, again.attempts) == (first.id, 2)
+    outbox.mark_sent([first.id], "crashed", T0)  # the old holder may not finish it
+    assert outbox.count_by_state() == {State.SENDING: 1}
+    outbox.mark_sent([again.id], "w2", T0 + LEASE)
+    assert outbox.count_by_state() == {State.SENT: 1}
+
+
+def test_retry_fail_and_drop(outbox: OutboxRepository, owners: list[int]) -> None:
+    outbox.insert([planned(owners[0], "r"), planned(owners[1], "f")], T0)
+    claimed = {c.dedupe_key: c.id for c in outbox.claim_due(T0, "w", LEASE, 10)}
+    outbox.retry_at([claimed["r"]], "w", T0 + dt.timedelta(minutes=1), "429")
+    outbox.mark_failed([claimed["f"]], "w", "kaputt")
+    assert outbox.count_by_state() == {State.PENDING: 1, State.FAILED: 1}
+    assert outbox.claim_due(T0, "w", LEASE, 10) == []
+    [retried] = outbox.claim_due(T0 + dt.timedelta(minutes=1), "w", LEASE, 10)
+    outbox.drop([retried.id], "w", "Frist abgelaufen")
+    assert outbox.count_by_state() == {State.CANCELLED: 1, State.FAILED: 1}
+
+
+def test_cancel_only_touches_pending(outbox: OutboxRepository, owners: list[int]) -> None:
+    outbox.insert([planned(owners[0], "p"), planned(owners[0], "s", T0 - LEASE)], T0)
+    [sending] = outbox.claim_due(T0 - LEASE, "w", LEASE, 1)
+    ids = [row.id for row in outbox.planned_deadlines(dt.date(2027, 1, 1))]
+    assert outbox.cancel(ids, "verschoben") == 1
+    assert outbox.count_by_state() == {State.CANCELLED: 1, State.SENDING: 1}
+    assert sending.dedupe_key == "s"
