@@ -1,20 +1,24 @@
 """One typed, immutable settings object read from ``FOERDERLOTSE_*`` variables.
 
 It is built once in the entry point and passed in; nothing imports it as a global.
+Transports parse their own typed section from :attr:`Settings.environ` (a frozen
+snapshot), so each keeps its settings next to its code. Every variable name is
+written out in full, so a test can check that the sample file lists them all.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from bot.errors import ConfigError
 
-PREFIX = "FOERDERLOTSE_"
 _SHIPPED = Path(__file__).resolve().parent / "_shipped_knowledge"
 _CHECKOUT = Path(__file__).resolve().parent.parent / "knowledge"
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def shipped_knowledge_dir() -> Path:
@@ -29,12 +33,16 @@ def _default_data_dir(env: Mapping[str, str]) -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything configurable; see deploy/foerderlotse.env.example for the full list."""
+    """Everything configurable; deploy/foerderlotse.env.example lists every variable."""
 
     knowledge_dir: Path
     data_dir: Path
-    database_url: str
+    database_url: str | None  # None: an SQLite file in data_dir
     log_level: str = "INFO"
+    environ: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Chats that get knowledge problems: ("matrix", "@anna:kreis-hoexter.de"), ("telegram", "12345")
+    coordinators: tuple[tuple[str, str], ...] = ()
+    reload_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None,
@@ -45,13 +53,42 @@ class Settings:
             env: the variables to read.
             knowledge_dir: a ``--knowledge`` command-line value, which wins over the variable.
 
+        Raises:
+            ConfigError: a value is invalid.
+
         """
-        env = os.environ if env is None else env
-        knowledge = knowledge_dir or env.get(PREFIX + "KNOWLEDGE_DIR")
-        data_dir = Path(env.get(PREFIX + "DATA_DIR") or _default_data_dir(env))
-        url = env.get(PREFIX + "DATABASE_URL") or f"sqlite:///{data_dir / 'foerderlotse.db'}"
-        level = env.get(PREFIX + "LOG_LEVEL", "INFO").upper()
-        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            raise ConfigError(
-                f"{PREFIX}LOG_LEVEL={level!r}: erlaubt sind DEBUG, INFO, WARNING, ERROR")
-        return cls(Path(knowledge) if knowledge else shipped_knowledge_dir(), data_dir, url, level)
+        env = dict(os.environ if env is None else env)
+        knowledge = knowledge_dir or env.get("FOERDERLOTSE_KNOWLEDGE_DIR")
+        data_dir = Path(env.get("FOERDERLOTSE_DATA_DIR") or _default_data_dir(env))
+        url = env.get("FOERDERLOTSE_DATABASE_URL") or None
+        level = env.get("FOERDERLOTSE_LOG_LEVEL", "INFO").upper()
+        if level not in _LEVELS:
+            allowed = ", ".join(_LEVELS)
+            raise ConfigError(f"FOERDERLOTSE_LOG_LEVEL={level!r}: erlaubt sind {allowed}")
+        snapshot = MappingProxyType(
+            {k: v for k, v in env.items() if k.startswith("FOERDERLOTSE_")})
+        coordinators = _coordinators(env.get("FOERDERLOTSE_COORDINATORS", ""))
+        reload_seconds = _number(env, "FOERDERLOTSE_RELOAD_SECONDS", 2.0)
+        return cls(Path(knowledge) if knowledge else shipped_knowledge_dir(), data_dir, url, level,
+                   snapshot, coordinators, reload_seconds)
+
+
+def _coordinators(text: str) -> tuple[tuple[str, str], ...]:
+    found = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        transport, _, chat = item.partition(":")
+        if not transport.isalpha() or not transport.islower() or not chat:
+            raise ConfigError(f"FOERDERLOTSE_COORDINATORS: „{item}“ – erwartet z. B. "
+                              "matrix:@anna:kreis-hoexter.de oder telegram:12345")
+        found.append((transport, chat))
+    return tuple(found)
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        value = float(env.get(name, default))
+    except ValueError:
+        raise ConfigError(f"{name} muss eine Zahl sein") from None
+    if value <= 0:
+        raise ConfigError(f"{name} muss größer als 0 sein")
+    return value

@@ -13,8 +13,18 @@ from bot.dialogue.messages import ChatRef, IncomingMessage
 from bot.knowledge.service import Knowledge
 from bot.settings import shipped_knowledge_dir
 
+ROOT_DIR = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory,
+                       ) -> None:
+    """No test reads the developer's settings or writes to their home folder."""
+    for name in ("KNOWLEDGE_DIR", "DATABASE_URL", "LOG_LEVEL"):
+        monkeypatch.delenv(f"FOERDERLOTSE_{name}", raising=False)
+    monkeypatch.setenv("FOERDERLOTSE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
 
 
 @pytest.fixture

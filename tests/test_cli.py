@@ -21,7 +21,6 @@ def run_cli(*args: str, stdin: str = "", cwd: Path | None = None,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m bot`` in a subprocess, as a user would."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    environment.pop("FOERDERLOTSE_KNOWLEDGE_DIR", None) if env is None else None
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
                           capture_output=True, cwd=cwd or ROOT, env=environment, timeout=120,
                           check=False)
@@ -103,3 +102,20 @@ def test_wheel_ships_the_knowledge(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "bot/_shipped_knowledge/programme/heimat-scheck.yaml" in names
     assert "bot/cli/__init__.py" in names
+    assert "bot/_migrations/env.py" in names
+
+
+def test_console_chat_keeps_subscriptions_in_sqlite(tmp_path: Path) -> None:
+    env = {"FOERDERLOTSE_DATA_DIR": str(tmp_path)}
+    first = run_cli("chat", stdin="/abo Heimat-Scheck\n", env=env)
+    assert first.stdout.startswith("Abo gespeichert: Heimat-Scheck."), first.stderr
+    again = run_cli("chat", stdin="/abos\n", env=env)
+    assert again.stdout.startswith("Ihre Abos:\n• Heimat-Scheck")
+    assert (tmp_path / "foerderlotse.db").exists()
+
+
+def test_db_upgrade_and_status(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "status"]) == 1
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "status"]) == 0
+    assert "neueste Revision" in capsys.readouterr().out

@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import ask, chat, ics, kb
+from bot.cli import ask, chat, db, ics, kb, run
 from bot.errors import ConfigError, FoerderlotseError, KnowledgeError
 
 
@@ -19,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.register(commands)
     kb.register(commands)
     ics.register(commands)
+    db.register(commands)
+    run.register(commands)
     return parser
 
 

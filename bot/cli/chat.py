@@ -1,4 +1,4 @@
-"""``foerderlotse chat``: the console chat on the shipped knowledge."""
+"""``foerderlotse chat``: the console chat on the shipped knowledge, with SQLite."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ import argparse
 import asyncio
 from typing import Any
 
-from bot.cli.common import add_knowledge_option, build_dialogue
-from bot.transports.console import run_console
+from bot.app import Storage
+from bot.cli.common import add_knowledge_option, settings_of
+from bot.clock import SystemClock
+from bot.dialogue.core import Dialogue
+from bot.runner import serve
+from bot.settings import Settings
+from bot.transports.base import Transport
+from bot.transports.console import ConsoleTransport
 
 
 def register(commands: Any) -> None:
@@ -17,7 +23,11 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
+def _console(settings: Settings, dialogue: Dialogue, storage: Storage) -> list[Transport]:
+    return [ConsoleTransport(dialogue)]
+
+
 def run(args: argparse.Namespace) -> int:
-    """Chat in the terminal until end of input."""
-    dialogue = build_dialogue(args)
-    return asyncio.run(run_console(dialogue))
+    """Chat in the terminal until end of input; reminders due meanwhile appear in the chat."""
+    asyncio.run(serve(settings_of(args), SystemClock(), _console))
+    return 0

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bot.cli import kb_tools
 from bot.cli.common import add_knowledge_option, load_knowledge, settings_of
 from bot.clock import SystemClock, berlin_today
 from bot.knowledge.evaluation import evaluate, load_questions
@@ -33,6 +34,7 @@ def register(commands: Any) -> None:
     evaluation.add_argument("--misses", action="store_true", help="Fehlgriffe auflisten")
     add_knowledge_option(evaluation)
     evaluation.set_defaults(run=run_eval)
+    kb_tools.register(sub)
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ GONE = "Diesen Eintrag gibt es nicht mehr. Bitte fragen Sie einfach noch einmal.
 MAX_QUESTION_CHARS = 500
 _PENDING_CHATS = 10_000
 ENTRY_PREFIX = "e:"
+SUBSCRIBE_PREFIX = "sub:"
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Dialogue:
 
     async def _dispatch(self, message: IncomingMessage) -> Reply:
         if message.callback is not None:
-            return self._callback(message)
+            return await self._callback(message)
         text = message.text.strip()
         if not text:
             return Reply(EMPTY)
@@ -153,10 +154,16 @@ class Dialogue:
             raise UserError(f"Bitte antworten Sie mit einer Zahl von 1 bis {len(options)}.")
         return self.show(options[number - 1])
 
-    def _callback(self, message: IncomingMessage) -> Reply:
+    async def _callback(self, message: IncomingMessage) -> Reply:
         data = message.callback or ""
         if data.startswith(ENTRY_PREFIX):
             return self.show(data[len(ENTRY_PREFIX):])
+        subscribe = self.commands.get("abo")
+        if data.startswith(SUBSCRIBE_PREFIX) and subscribe is not None:
+            entry_id = data[len(SUBSCRIBE_PREFIX):]
+            if not isinstance(self.knowledge.base.get(entry_id), Programme):
+                raise UserError(GONE)
+            return await subscribe.handler(message, entry_id)
         raise UserError(STALE)
 
     def show(self, entry_id: str) -> Reply:
@@ -171,5 +178,5 @@ class Dialogue:
         """Offer a subscribe button under programmes, once subscriptions exist."""
         entry = self.knowledge.base.get(entry_id)
         if isinstance(entry, Programme) and self.commands.get("abo") is not None:
-            return (Choice("Fristen abonnieren", f"sub:{entry.id}"),)
+            return (Choice("Fristen abonnieren", SUBSCRIBE_PREFIX + entry.id),)
         return ()

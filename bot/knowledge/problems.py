@@ -60,6 +60,8 @@ def _message(error: Any, model: Any) -> str:
     if kind == "extra_forbidden":
         hint = process.extractOne(name, _allowed_keys(model, loc), score_cutoff=70)
         return f"Unbekanntes Feld „{name}“" + (f" – meinten Sie „{hint[0]}“?" if hint else "")
+    if error.get("input", ...) is None:
+        return f"„{name}“ ist leer – bitte ausfüllen"
     if kind == "string_type":
         return f"„{name}“ muss Text sein, keine Liste und keine Unterfelder"
     if kind == "list_type":

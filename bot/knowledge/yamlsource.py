@@ -113,6 +113,8 @@ def parse_documents(text: str) -> list[SourceDocument]:
             documents.append(SourceDocument(data, node.start_mark.line + 1, builder.lines))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "stream end" in str(exc.problem):
+            mark = exc.context_mark  # an unclosed bracket: point where it was opened
         line = mark.line + 1 if mark else 1
         raise SourceProblem(line, f"YAML-Syntaxfehler: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:

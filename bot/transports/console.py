@@ -1,19 +1,23 @@
 """The console chat: the embedded default host of the dialogue core.
 
 Interactive in a terminal, and line by line when piped
-(``echo "Heimatscheck?" | foerderlotse chat``).
+(``echo "Heimatscheck?" | foerderlotse chat``). Reminders that fall due while the
+chat is open are printed into it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from typing import TextIO
 
 from bot.dialogue.core import Dialogue
 from bot.dialogue.messages import ChatRef, IncomingMessage, Reply
+from bot.storage.records import Recipient
 
-CHAT = ChatRef("console", "local")
+NAME = "console"
+CHAT = ChatRef(NAME, "local")
 PROMPT = "Sie: "
 _QUIT = {"/ende", "/exit", "/quit", "exit", "quit", "tschüss", "tschuess"}
 
@@ -23,30 +27,68 @@ def render(reply: Reply) -> str:
     return reply.text
 
 
-async def _read_line(stream: TextIO) -> str:
-    # input() blocks; run it in a thread so the event loop (and later the scheduler) keeps going.
-    return await asyncio.to_thread(stream.readline)
+class ConsoleSender:
+    """Prints reminders into the terminal chat."""
+
+    def __init__(self, stdout: TextIO = sys.stdout) -> None:
+        self._stdout = stdout
+
+    async def send(self, recipient: Recipient, text: str, *, dedupe_id: str) -> None:
+        """Write the reminder as its own paragraph."""
+        self._stdout.write(f"🔔 {text}\n\n")
+        self._stdout.flush()
 
 
-async def run_console(dialogue: Dialogue, stdin: TextIO = sys.stdin,
-                      stdout: TextIO = sys.stdout) -> int:
-    """Chat until end of input or /ende; return an exit code."""
-    interactive = stdin.isatty()
-    if interactive:
-        stdout.write("Förderlotse – Ihre Fragen zur Kulturförderung. Beenden mit /ende.\n\n")
-    while True:
+def _start_reader(stream: TextIO, queue: asyncio.Queue[str | None],
+                  loop: asyncio.AbstractEventLoop) -> None:
+    # A daemon thread, so a blocked readline never keeps the process alive at exit.
+    def read() -> None:
+        for line in iter(stream.readline, ""):
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+
+
+class ConsoleTransport:
+    """The terminal as a transport: one local chat."""
+
+    name = NAME
+
+    def __init__(self, dialogue: Dialogue, stdin: TextIO = sys.stdin,
+                 stdout: TextIO = sys.stdout) -> None:
+        self._dialogue = dialogue
+        self._stdin = stdin
+        self._stdout = stdout
+        self.sender = ConsoleSender(stdout)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Chat until end of input, /ende, or ``stop``."""
+        interactive = self._stdin.isatty()
         if interactive:
-            stdout.write(PROMPT)
-            stdout.flush()
-        line = await _read_line(stdin)
-        if not line:
-            return 0
-        text = line.strip()
-        if not text:
-            continue
-        if text.casefold() in _QUIT:
-            return 0
-        reply = await dialogue.handle(IncomingMessage(CHAT, text, user_id="local"))
-        prefix = "Lotse: " if interactive else ""
-        stdout.write(prefix + render(reply) + "\n\n")
-        stdout.flush()
+            self._stdout.write("Förderlotse – Ihre Fragen zur Kulturförderung. "
+                               "Beenden mit /ende.\n\n")
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+        _start_reader(self._stdin, queue, asyncio.get_running_loop())
+        while not stop.is_set():
+            if interactive:
+                self._stdout.write(PROMPT)
+                self._stdout.flush()
+            line = await _next_line(queue, stop)
+            if line is None or line.strip().casefold() in _QUIT:
+                stop.set()
+                return
+            if line.strip():
+                reply = await self._dialogue.handle(IncomingMessage(CHAT, line.strip(), "local"))
+                prefix = "Lotse: " if interactive else ""
+                self._stdout.write(prefix + render(reply) + "\n\n")
+                self._stdout.flush()
+
+
+async def _next_line(queue: asyncio.Queue[str | None], stop: asyncio.Event) -> str | None:
+    getter = asyncio.ensure_future(queue.get())
+    stopper = asyncio.ensure_future(stop.wait())
+    done, pending = await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    return getter.result() if getter in done else None

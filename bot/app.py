@@ -1,0 +1,97 @@
+"""The one place objects are built: settings in, a wired dialogue (and storage) out.
+
+Schema policy: the embedded SQLite default upgrades itself on start, so
+``foerderlotse chat`` needs no setup; on PostgreSQL the operator runs
+``foerderlotse db upgrade`` and the bot refuses to start on an outdated schema.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from bot.clock import Clock, berlin_today
+from bot.dialogue.core import Dialogue
+from bot.dialogue.subscriptions import SubscriptionCommands
+from bot.knowledge.reload import KnowledgeHolder
+from bot.knowledge.service import Knowledge
+from bot.reminders.planner import ReminderPlanner
+from bot.settings import Settings
+from bot.storage import (
+    OutboxRepository,
+    Recipient,
+    SubscriptionRepository,
+    check_schema,
+    create_db_engine,
+    database_url,
+    upgrade,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Storage:
+    """The database and the repositories on it."""
+
+    engine: Engine
+    subscriptions: SubscriptionRepository
+    outbox: OutboxRepository
+    planner: ReminderPlanner
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+
+def open_storage(settings: Settings, clock: Clock) -> Storage:
+    """Open the configured database, upgrading the embedded SQLite default by itself.
+
+    Raises:
+        ConfigError: PostgreSQL is not at the newest schema (names ``db upgrade``).
+
+    """
+    url = database_url(settings.data_dir, settings.database_url)
+    engine = create_db_engine(url)
+    if engine.url.get_backend_name() == "sqlite":
+        upgrade(engine)
+    else:
+        check_schema(engine)
+    subscriptions = SubscriptionRepository(engine, clock)
+    outbox = OutboxRepository(engine)
+    return Storage(engine, subscriptions, outbox, ReminderPlanner(subscriptions, outbox, clock))
+
+
+def replanner(storage: Storage, knowledge: Callable[[], Knowledge]) -> Callable[[Recipient], None]:
+    """Return a hook that re-plans one chat's reminders after it changed its subscriptions."""
+
+    def replan(recipient: Recipient) -> None:
+        subscriber = storage.subscriptions.subscriber_id(recipient)
+        storage.planner.replan(knowledge().base, [] if subscriber is None else [subscriber])
+
+    return replan
+
+
+def load_knowledge(settings: Settings, clock: Clock) -> KnowledgeHolder:
+    """Load the configured knowledge into a holder that hot reload can swap.
+
+    Raises:
+        KnowledgeError: the knowledge folder has problems.
+
+    """
+    return KnowledgeHolder(Knowledge.load(settings.knowledge_dir, berlin_today(clock)))
+
+
+def build_dialogue(holder: KnowledgeHolder, clock: Clock, storage: Storage | None) -> Dialogue:
+    """Wire the dialogue on the held knowledge; with storage, subscriptions work too."""
+    dialogue = Dialogue(holder.get, clock)
+    if storage is not None:
+        commands = SubscriptionCommands(dialogue, storage.subscriptions,
+                                        replanner(storage, holder.get))
+        for command in commands.commands():
+            dialogue.commands.add(command)
+        storage.planner.replan(holder.get().base)
+    return dialogue

@@ -1,0 +1,77 @@
+"""Commented templates for new entries: they fail ``kb check`` until every gap is filled."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+FOLDERS = {"programm": "programme", "kontakt": "kontakte", "begriff": "begriffe"}
+ALIASES = {"programme": "programm", "program": "programm", "contact": "kontakt",
+           "term": "begriff"}
+
+_HEAD = """\
+# Förderlotse – neuer Eintrag „{id}“ ({label}).
+# Füllen Sie alle leeren Felder aus und prüfen Sie dann mit: foerderlotse kb check
+# Formate: Datum 31.03.2027 · Jahrestermin 31.03. · Betrag 2.000 · Anteil 80 %
+# Nur Angaben aus Quellen; Widersprüche mit uncertain: true und note festhalten.
+"""
+
+_PROGRAMME = """\
+kind: programm
+id: {id}
+title:                    # Name des Programms, z. B. Heimat-Scheck
+aliases: []               # andere Schreibweisen, z. B. [Heimatscheck]
+summary:                  # 2–3 Sätze in Sie-Form: worum geht es?
+funder:                   # Fördergeber, z. B. Land NRW (MHKBD)
+applicants: []            # wer darf beantragen, z. B. [Vereine, Initiativen]
+not_eligible: []          # wer nicht, z. B. [Kommunen]
+regions: [nrw]            # Fördergebiet: Kennungen aus regionen/, z. B. [kreis-hoexter]
+topics: []                # Themen, z. B. [Heimat, Ehrenamt]
+funding:
+  type: festbetrag        # festbetrag | anteil | fehlbedarf | voll | preisgeld | freibetrag
+  amount_max:             # Höchstbetrag in Euro, z. B. 2.000 (leer lassen, wenn unbekannt)
+deadlines:
+  - type: jaehrlich       # jaehrlich | datum | zweistufig | laufend | nach_aufruf
+    dates: []             # z. B. [31.03.] – bei „laufend“ die Zeile löschen
+apply:                    # wie und wo beantragen, ein bis zwei Sätze
+contacts: []              # Kennungen aus kontakte/, z. B. [kulturbuero-kreis-hoexter]
+sources: []               # Internetadressen, z. B. [https://www.beispiel.de/programm]
+verified_on: {today}      # Datum Ihrer Prüfung
+examples: []              # Fragen, wie Ehrenamtliche sie stellen, z. B. [wie viel gibts beim …]
+"""
+
+_CONTACT = """\
+kind: kontakt
+id: {id}
+title:                    # Name der Stelle, z. B. Kulturbüro Kreis Höxter
+aliases: []
+organisation:             # Behörde oder Träger – nur Stellen, keine Privatpersonen
+responsible_for: []       # zuständig für Regionen aus regionen/, z. B. [kreis-hoexter]
+topics: []
+summary:                  # wobei die Stelle hilft
+web:                      # Internetadresse der Stelle (optional)
+sources: []               # Internetadressen, z. B. [https://www.beispiel.de/kultur]
+verified_on: {today}
+examples: []
+"""
+
+_TERM = """\
+kind: begriff
+id: {id}
+title:                    # der Begriff, z. B. Verwendungsnachweis
+aliases: []
+text:                     # Erklärung in zwei bis vier Sätzen, Sie-Form
+see_also: []              # verwandte Einträge, z. B. [fehlbedarfsfinanzierung]
+sources: []               # z. B. [https://www.nordrhein-westfalen-foerdert.nrw/foerderglossar]
+verified_on: {today}
+examples: []
+"""
+
+_BODIES = {"programm": (_PROGRAMME, "Förderprogramm"), "kontakt": (_CONTACT, "Ansprechstelle"),
+           "begriff": (_TERM, "Begriff")}
+
+
+def template(kind: str, entry_id: str, today: dt.date) -> str:
+    """Return the template text for ``kind`` (programm, kontakt, begriff)."""
+    body, label = _BODIES[kind]
+    values = {"id": entry_id, "label": label, "today": today.strftime("%d.%m.%Y")}
+    return _HEAD.format(**values) + body.format(**values)

@@ -1,0 +1,116 @@
+"""``foerderlotse run`` and the console chat: everything in one asyncio process.
+
+Transports, the reminder engine and the knowledge watcher run side by side and shut
+down in a fixed order.
+
+Order on SIGTERM/SIGINT: transports stop taking new messages and finish in-flight
+replies (each acknowledges its update offset or sync token), then the watcher and the
+scheduler stop (an in-flight sweep has already marked what it sent), then the database
+closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import signal
+from collections.abc import Callable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.app import Storage, build_dialogue, load_knowledge, open_storage
+from bot.clock import BERLIN, Clock, berlin_today
+from bot.dialogue.core import Dialogue
+from bot.errors import ConfigError
+from bot.knowledge.problems import Problem
+from bot.knowledge.reload import KnowledgeHolder, KnowledgeWatcher, problems_message
+from bot.knowledge.service import Knowledge
+from bot.reminders.engine import ReminderEngine
+from bot.reminders.scheduler import ReminderScheduler
+from bot.settings import Settings
+from bot.storage.records import Recipient
+from bot.transports.base import RoutingSender, Transport
+
+logger = logging.getLogger(__name__)
+
+TransportFactory = Callable[[Settings, Dialogue, Storage], list[Transport]]
+
+
+def _install_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or Windows
+            logger.debug("Cannot install a handler for %s", sig)
+
+
+async def serve(settings: Settings, clock: Clock, make_transports: TransportFactory,
+                stop: asyncio.Event | None = None) -> None:
+    """Run transports, the reminder engine and hot reload until ``stop`` (or a signal).
+
+    Raises:
+        ConfigError: no transport is configured.
+        KnowledgeError: the knowledge folder has problems at start-up.
+
+    """
+    holder = await asyncio.to_thread(load_knowledge, settings, clock)
+    storage = await asyncio.to_thread(open_storage, settings, clock)
+    try:
+        dialogue = await asyncio.to_thread(build_dialogue, holder, clock, storage)
+        transports = make_transports(settings, dialogue, storage)
+        if not transports:
+            raise ConfigError("Kein Messenger eingerichtet: bitte FOERDERLOTSE_TELEGRAM_TOKEN "
+                              "oder FOERDERLOTSE_MATRIX_HOMESERVER setzen (oder "
+                              "`foerderlotse chat` für den Chat im Terminal).")
+        await _serve(settings, holder, storage, clock, transports, stop or asyncio.Event())
+    finally:
+        storage.close()
+
+
+async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, clock: Clock,
+                 transports: list[Transport], stop: asyncio.Event) -> None:
+    sender = RoutingSender({t.name: t.sender for t in transports})
+    engine = ReminderEngine(storage.outbox, sender, clock)
+    scheduler = AsyncIOScheduler(timezone=BERLIN)
+
+    async def replan() -> None:
+        await asyncio.to_thread(storage.planner.replan, holder.get().base)
+
+    reminders = ReminderScheduler(engine, scheduler, replan=replan)
+    reminders.install()
+
+    async def reloaded(_knowledge: Knowledge) -> None:
+        await replan()
+        await reminders.rearm()
+
+    async def rejected(problems: list[Problem]) -> None:
+        await _tell_coordinators(settings, sender, problems_message(problems))
+
+    watcher = KnowledgeWatcher(holder, settings.knowledge_dir, lambda: berlin_today(clock),
+                               reloaded, rejected, settings.reload_seconds)
+    _install_signals(stop)
+    scheduler.start()
+    logger.info("Förderlotse runs with %s", ", ".join(t.name for t in transports))
+    try:
+        async with asyncio.TaskGroup() as group:
+            for transport in transports:
+                group.create_task(transport.run(stop))
+            group.create_task(watcher.run(stop))
+    finally:
+        # No new jobs; let a running sweep finish its batch instead of cancelling it.
+        scheduler.pause()
+        await reminders.idle()
+        scheduler.shutdown(wait=False)
+        logger.info("Förderlotse stopped")
+
+
+async def _tell_coordinators(settings: Settings, sender: RoutingSender, text: str) -> None:
+    dedupe = hashlib.sha256(text.encode()).hexdigest()[:16]
+    for transport, chat in settings.coordinators:
+        try:
+            await sender.send(Recipient(transport, chat), text, dedupe_id=f"kb-{dedupe}")
+        except Exception:  # a coordinator we cannot reach must not stop the bot
+            logger.exception("Could not tell coordinator %s:%s about knowledge problems",
+                             transport, chat)

@@ -1,0 +1,146 @@
+"""Subscription commands through the dialogue core, on a real SQLite database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.dialogue.core import Dialogue
+from bot.dialogue.messages import ChatRef
+from bot.dialogue.subscriptions import SubscriptionCommands
+from bot.knowledge.service import Knowledge
+from bot.storage.database import create_db_engine
+from bot.storage.records import Recipient, TargetKind
+from bot.storage.subscriptions import SubscriptionRepository
+from bot.storage.testing import sqlite_copy, sqlite_template
+from tests.conftest import Transcript
+
+ME = Recipient("test", "chat-1")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sqlite_template(tmp_path_factory.mktemp("subs"))
+
+
+@pytest.fixture
+def repo(template: Path, tmp_path: Path, clock: FixedClock) -> Iterator[SubscriptionRepository]:
+    engine = create_db_engine(sqlite_copy(template, tmp_path))
+    yield SubscriptionRepository(engine, clock)
+    engine.dispose()
+
+
+@pytest.fixture
+def replans() -> list[int]:
+    return []
+
+
+@pytest.fixture
+def chat(shipped: Knowledge, clock: FixedClock, repo: SubscriptionRepository,
+         replans: list[int]) -> Transcript:
+    dialogue = Dialogue(lambda: shipped, clock)
+    for command in SubscriptionCommands(dialogue, repo, lambda _r: replans.append(1)).commands():
+        dialogue.commands.add(command)
+    return Transcript(dialogue, ChatRef(ME.transport, ME.chat_id))
+
+
+async def test_subscribe_programme_with_default_lead_times(
+        chat: Transcript, repo: SubscriptionRepository, replans: list[int]) -> None:
+    reply = await chat.say("/abo Heimat-Scheck")
+    assert reply == ("Abo gespeichert: Heimat-Scheck. Ich erinnere Sie 28, 7 und 1 Tage vor "
+                     "jeder Frist um 09:00 Uhr. Mit /abos sehen Sie Ihre Abos.")
+    [sub] = repo.list_subscriptions(ME)
+    assert (sub.kind, sub.target, sub.lead_days) == (TargetKind.PROGRAMME, "heimat-scheck",
+                                                     (28, 7, 1))
+    assert replans == [1]
+
+
+@pytest.mark.parametrize(("text", "kind", "target"), [
+    ("/abo Heimat 14,3", TargetKind.TOPIC, "Heimat"),
+    ("/abo Kreis Höxter", TargetKind.REGION, "kreis-hoexter"),
+    ("/abo alle", TargetKind.ALL, ""),
+])
+async def test_subscribe_topic_region_or_all(chat: Transcript, repo: SubscriptionRepository,
+                                             text: str, kind: TargetKind, target: str) -> None:
+    assert (await chat.say(text)).startswith("Abo gespeichert:")
+    [sub] = repo.list_subscriptions(ME)
+    assert (sub.kind, sub.target) == (kind, target)
+
+
+@pytest.mark.parametrize(("text", "reply_start"), [
+    ("/abo", "Was möchten Sie abonnieren?"),
+    ("/abo Mondprogramm", "„Mondprogramm“ kenne ich nicht als Programm, Thema oder Kreis."),
+    ("/abo Heimat-Scheck -5", "Vorlauf bitte als 1 bis 5 Zahlen von 1 bis 365 Tagen"),
+    ("/abo Heimat-Scheck 9999", "Vorlauf bitte als 1 bis 5 Zahlen von 1 bis 365 Tagen"),
+    ("/erinnerung 31.02.2027 Nachweis", "Den 31.02.2027 gibt es nicht."),
+    ("/erinnerung 01.01.2020 Nachweis", "Der 01.01.2020 liegt in der Vergangenheit."),
+    ("/erinnerung 30.06.2027", "Bitte schreiben Sie nach dem Datum, woran ich erinnern soll"),
+    ("/erinnerung", "Woran soll ich Sie erinnern?"),
+    ("/erinnerung bald mal", "Bitte beginnen Sie mit einem Datum"),
+    ("/fristen viele", "Bitte die Wochen als Zahl von 1 bis 104"),
+    ("/abbestellen Heimat-Scheck", "Ein Abo für Heimat-Scheck haben Sie nicht."),
+])
+async def test_bad_input_gets_an_example_and_stores_nothing(
+        chat: Transcript, repo: SubscriptionRepository, text: str, reply_start: str) -> None:
+    assert (await chat.say(text)).startswith(reply_start)
+    assert repo.list_subscriptions(ME) == []
+    assert repo.list_personal_reminders(ME) == []
+
+
+async def test_list_and_unsubscribe(chat: Transcript, repo: SubscriptionRepository) -> None:
+    await chat.say("/abo Heimat-Scheck 14")
+    await chat.say("/abo LWL-Kulturstiftung")
+    assert await chat.say("/abos") == (
+        "Ihre Abos:\n• Heimat-Scheck – 14 Tage vorher\n• LWL-Kulturstiftung – 28, 7 und 1 "
+        "Tage vorher")
+    assert await chat.say("/abbestellen heimatscheck") == "Abo beendet: Heimat-Scheck."
+    assert await chat.say("/abbestellen alle") == "Alle Abos beendet (1)."
+    assert repo.list_subscriptions(ME) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("/erinnerung 30.06.2027 Verwendungsnachweis Heimat-Scheck",
+     "Erinnerung gespeichert: am 30.06.2027 um 09:00 Uhr – Verwendungsnachweis Heimat-Scheck"),
+    ("/erinnerung morgen Belege sammeln",
+     "Erinnerung gespeichert: am 27.11.2026 um 09:00 Uhr – Belege sammeln"),
+    ("/erinnerung in 3 Wochen Sachbericht",
+     "Erinnerung gespeichert: am 17.12.2026 um 09:00 Uhr – Sachbericht"),
+    ("/erinnerung 15.1. Mittelabruf",
+     "Erinnerung gespeichert: am 15.01.2027 um 09:00 Uhr – Mittelabruf"),
+])
+async def test_personal_reminders(chat: Transcript, repo: SubscriptionRepository, text: str,
+                                  expected: str) -> None:
+    assert await chat.say(text) == expected
+    assert len(repo.list_personal_reminders(ME)) == 1
+
+
+async def test_deadlines_of_my_subscriptions_and_of_the_next_weeks(chat: Transcript) -> None:
+    await chat.say("/abo LWL-Kulturstiftung")
+    assert (await chat.say("/fristen")).startswith(
+        "Nächste Fristen Ihrer Abos:\n• 28.02.2027 LWL-Kulturstiftung")
+    soon = (await chat.say("/fristen 1")).splitlines()
+    assert soon[0] == "Fristen der nächsten 1 Wochen:"
+    assert "• 30.11.2026 Regionales Kultur Programm NRW (Antrag bei der Bezirksregierung)" in soon
+    assert all(line.startswith("• 2") for line in soon[1:])
+
+
+async def test_delete_my_data_asks_first(chat: Transcript, repo: SubscriptionRepository) -> None:
+    await chat.say("/abo alle")
+    assert "Zum Bestätigen senden Sie: /daten-loeschen ja" in await chat.say("/daten-loeschen")
+    assert len(repo.list_subscriptions(ME)) == 1
+    done = await chat.say("/daten-loeschen ja")
+    assert done == "Erledigt: Alle Daten dieses Chats sind gelöscht."
+    assert repo.list_subscriptions(ME) == []
+
+
+async def test_subscribe_button_under_a_programme_answer(chat: Transcript,
+                                                         repo: SubscriptionRepository) -> None:
+    await chat.say("heimatscheck")
+    [button] = chat.last.actions
+    assert button.label == "Fristen abonnieren"
+    assert (await chat.say(callback=button.data)).startswith("Abo gespeichert: Heimat-Scheck.")
+    assert "nicht mehr" in await chat.say(callback="sub:gibt-es-nicht")
+    assert len(repo.list_subscriptions(ME)) == 1
