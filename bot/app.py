@@ -17,11 +17,14 @@ from bot.clock import Clock, berlin_today
 from bot.dialogue.core import Dialogue
 from bot.dialogue.subscriptions import SubscriptionCommands
 from bot.knowledge.reload import KnowledgeHolder
+
+__all__ = ["KnowledgeHolder", "Storage", "build_dialogue", "load_knowledge", "open_storage"]
 from bot.knowledge.service import Knowledge
 from bot.reminders.planner import ReminderPlanner
 from bot.settings import Settings
 from bot.storage import (
     OutboxRepository,
+    QuestionLog,
     Recipient,
     SubscriptionRepository,
     check_schema,
@@ -41,6 +44,7 @@ class Storage:
     subscriptions: SubscriptionRepository
     outbox: OutboxRepository
     planner: ReminderPlanner
+    questions: QuestionLog
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -62,7 +66,8 @@ def open_storage(settings: Settings, clock: Clock) -> Storage:
         check_schema(engine)
     subscriptions = SubscriptionRepository(engine, clock)
     outbox = OutboxRepository(engine)
-    return Storage(engine, subscriptions, outbox, ReminderPlanner(subscriptions, outbox, clock))
+    planner = ReminderPlanner(subscriptions, outbox, clock)
+    return Storage(engine, subscriptions, outbox, planner, QuestionLog(engine))
 
 
 def replanner(storage: Storage, knowledge: Callable[[], Knowledge]) -> Callable[[Recipient], None]:
@@ -87,7 +92,8 @@ def load_knowledge(settings: Settings, clock: Clock) -> KnowledgeHolder:
 
 def build_dialogue(holder: KnowledgeHolder, clock: Clock, storage: Storage | None) -> Dialogue:
     """Wire the dialogue on the held knowledge; with storage, subscriptions work too."""
-    dialogue = Dialogue(holder.get, clock)
+    log = storage.questions.record if storage is not None else None
+    dialogue = Dialogue(holder.get, clock, log=log)
     if storage is not None:
         commands = SubscriptionCommands(dialogue, storage.subscriptions,
                                         replanner(storage, holder.get))

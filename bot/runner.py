@@ -21,6 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Storage, build_dialogue, load_knowledge, open_storage
 from bot.clock import BERLIN, Clock, berlin_today
+from bot.demand import retention_cutoff
 from bot.dialogue.core import Dialogue
 from bot.errors import ConfigError
 from bot.knowledge.problems import Problem
@@ -77,9 +78,11 @@ async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, 
 
     async def replan() -> None:
         await asyncio.to_thread(storage.planner.replan, holder.get().base)
+        await _purge_questions(settings, storage, clock)
 
     reminders = ReminderScheduler(engine, scheduler, replan=replan)
     reminders.install()
+    await _purge_questions(settings, storage, clock)
 
     async def reloaded(_knowledge: Knowledge) -> None:
         await replan()
@@ -104,6 +107,15 @@ async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, 
         await reminders.idle()
         scheduler.shutdown(wait=False)
         logger.info("Förderlotse stopped")
+
+
+async def _purge_questions(settings: Settings, storage: Storage, clock: Clock) -> None:
+    """Enforce the question log's retention period (runs with the daily re-plan)."""
+    cutoff = retention_cutoff(clock.now(), settings.question_retention_days)
+    removed = await asyncio.to_thread(storage.questions.purge, cutoff)
+    if removed:
+        logger.info("Deleted %d logged questions older than %d days", removed,
+                    settings.question_retention_days)
 
 
 async def _tell_coordinators(settings: Settings, sender: RoutingSender, text: str) -> None:

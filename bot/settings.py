@@ -43,6 +43,7 @@ class Settings:
     # Chats that get knowledge problems: ("matrix", "@anna:kreis-hoexter.de"), ("telegram", "12345")
     coordinators: tuple[tuple[str, str], ...] = ()
     reload_seconds: float = 2.0
+    question_retention_days: int = 180
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None,
@@ -69,8 +70,9 @@ class Settings:
             {k: v for k, v in env.items() if k.startswith("FOERDERLOTSE_")})
         coordinators = _coordinators(env.get("FOERDERLOTSE_COORDINATORS", ""))
         reload_seconds = _number(env, "FOERDERLOTSE_RELOAD_SECONDS", 2.0)
+        retention = int(_number(env, "FOERDERLOTSE_QUESTION_RETENTION_DAYS", 180))
         return cls(Path(knowledge) if knowledge else shipped_knowledge_dir(), data_dir, url, level,
-                   snapshot, coordinators, reload_seconds)
+                   snapshot, coordinators, reload_seconds, retention)
 
 
 def _coordinators(text: str) -> tuple[tuple[str, str], ...]:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.cli import kb_tools
+from bot.cli import kb_demand, kb_tools
 from bot.cli.common import add_knowledge_option, load_knowledge, settings_of
 from bot.clock import SystemClock, berlin_today
 from bot.knowledge.evaluation import evaluate, load_questions
@@ -35,6 +35,7 @@ def register(commands: Any) -> None:
     add_knowledge_option(evaluation)
     evaluation.set_defaults(run=run_eval)
     kb_tools.register(sub)
+    kb_demand.register(sub)
 
 
 def run_check(args: argparse.Namespace) -> int:

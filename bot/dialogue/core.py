@@ -6,6 +6,7 @@ reaches a user; any other failure is logged and answered with a short apology.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections import OrderedDict
@@ -20,6 +21,7 @@ from bot.errors import UserError
 from bot.knowledge.decision import Decision, Intent
 from bot.knowledge.models import Programme
 from bot.knowledge.service import Knowledge
+from bot.storage.question_log import LoggedQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +50,11 @@ class Dialogue:
     """Answers questions and commands; one instance serves every chat."""
 
     def __init__(self, knowledge: Callable[[], Knowledge], clock: Clock,
-                 commands: Iterable[Command] = ()) -> None:
+                 commands: Iterable[Command] = (),
+                 log: Callable[[LoggedQuestion], None] | None = None) -> None:
         self._knowledge = knowledge
         self._clock = clock
+        self._log = log
         self.commands = Registry()
         # Numbered "Meinten Sie …?" options per chat, bounded so memory cannot grow.
         self._pending: OrderedDict[ChatRef, list[str]] = OrderedDict()
@@ -93,7 +97,20 @@ class Dialogue:
             return await command.handler(message, parsed.args)
         if text.isdigit() and message.chat in self._pending:
             return self._pick(message.chat, int(text))
-        return self.answer(message.chat, text).reply
+        answer = self.answer(message.chat, text)
+        if self._log is not None:
+            await asyncio.to_thread(self._log, self._logged(message, text, answer.decision))
+        return answer.reply
+
+    def _logged(self, message: IncomingMessage, text: str, decision: Decision) -> LoggedQuestion:
+        """Describe a question for the log: no user or chat id, only what planning needs."""
+        top = decision.candidates[0] if decision.candidates else None
+        return LoggedQuestion(
+            asked_at=self._clock.now(), transport=message.chat.transport,
+            status=decision.status, text=text[:MAX_QUESTION_CHARS],
+            region_id=decision.place.region_id if decision.place else None,
+            entry_id=top.entry_id if top and decision.status == "answer" else None,
+            entry_kind=top.kind if top and decision.status == "answer" else None)
 
     def answer(self, chat: ChatRef, question: str) -> Answer:
         """Answer a free-text question."""

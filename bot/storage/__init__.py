@@ -3,6 +3,7 @@
 from bot.storage.database import create_db_engine, database_url
 from bot.storage.migrate import check_schema, upgrade
 from bot.storage.outbox import OutboxRepository
+from bot.storage.question_log import LoggedQuestion, QuestionLog
 from bot.storage.records import (
     ClaimedReminder,
     PersonalReminderInfo,
@@ -17,9 +18,11 @@ from bot.storage.subscriptions import SubscriptionRepository
 
 __all__ = [
     "ClaimedReminder",
+    "LoggedQuestion",
     "OutboxRepository",
     "PersonalReminderInfo",
     "PlannedReminder",
+    "QuestionLog",
     "Recipient",
     "ReminderKind",
     "State",

@@ -1,0 +1,175 @@
+"""PTB handlers: Telegram updates in, :class:`IncomingMessage` to the core, replies out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from telegram import Bot, CallbackQuery, Message, Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.dialogue.core import APOLOGY, Dialogue
+from bot.dialogue.messages import ChatRef, IncomingMessage, Reply
+from bot.reminders.sender import PermanentFailure, RetryLater
+from bot.storage.records import Recipient
+from bot.storage.subscriptions import SubscriptionRepository
+from bot.transports.telegram import groups
+from bot.transports.telegram.commands import aliases, translate
+from bot.transports.telegram.flood import FloodGuard, Verdict
+from bot.transports.telegram.render import MAX_CALLBACK_BYTES, render
+from bot.transports.telegram.sender import REPLIES, Delivery
+
+logger = logging.getLogger(__name__)
+
+NAME = "telegram"
+_GONE = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where an incoming message came from and where its answer goes."""
+
+    chat_id: int
+    user_id: int | None
+    sender_chat_id: int | None
+    group: bool
+    reply_to: int | None = None
+    thread: int | None = None
+
+    @property
+    def flood_key(self) -> str:
+        return f"u{self.user_id}" if self.sender_chat_id is None else f"c{self.sender_chat_id}"
+
+
+class Handlers:
+    """Connects a PTB :class:`Application` to the dialogue core."""
+
+    def __init__(self, dialogue: Dialogue, subscriptions: SubscriptionRepository,
+                 delivery: Delivery, flood: FloodGuard, *, group_admin_only: bool) -> None:
+        self._dialogue = dialogue
+        self._subscriptions = subscriptions
+        self._delivery = delivery
+        self._flood = flood
+        self._group_admin_only = group_admin_only
+        self._names = aliases(dialogue.commands)
+
+    def install(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Register the handlers and the central error handler."""
+        messages = filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL
+        application.add_handler(MessageHandler(messages, self.on_message))
+        application.add_handler(CallbackQueryHandler(self.on_callback))
+        application.add_handler(ChatMemberHandler(self.on_membership,
+                                                  ChatMemberHandler.MY_CHAT_MEMBER))
+        application.add_error_handler(self.on_error)
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer a private message, or a group message addressed to the bot."""
+        message = update.message
+        if message is None:
+            return
+        group = groups.is_group(message)
+        text = (groups.addressed(message, context.bot.id, context.bot.username) if group
+                else message.text or message.caption or "")
+        if text is None:
+            return
+        text = translate(text, self._names)
+        where = _Context(message.chat.id, _user(message), _sender_chat(message), group,
+                         message.message_id if group else None,
+                         message.message_thread_id if message.is_topic_message else None)
+        await self._answer(context.bot, where, text, None)
+
+    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer a button press; stale or forged data gets the core's polite answer."""
+        query = update.callback_query
+        if query is None:
+            return
+        await _acknowledge(query)
+        message = query.message
+        if message is None:  # a button under an inline-mode message: nothing to answer in
+            return
+        data = (query.data or "")[:MAX_CALLBACK_BYTES]
+        chat = message.chat
+        thread = (message.message_thread_id
+                  if isinstance(message, Message) and message.is_topic_message else None)
+        where = _Context(chat.id, query.from_user.id, None, chat.type in groups.GROUP_TYPES,
+                         thread=thread)
+        await self._answer(context.bot, where, "", data)
+
+    async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Deactivate a chat's abos when the bot is removed from it or blocked."""
+        change = update.my_chat_member
+        if change is None or change.new_chat_member.status not in _GONE:
+            return
+        logger.info("The bot was removed from a Telegram %s chat", change.chat.type)
+        await asyncio.to_thread(self.deactivate, str(change.chat.id),
+                                f"bot {change.new_chat_member.status} from chat")
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log any failure with its context; the user gets a short apology, never a trace."""
+        error = context.error
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if isinstance(error, PermanentFailure) and chat is not None:
+            logger.warning("Telegram chat cannot be reached any more: %s", error)
+            await asyncio.to_thread(self.deactivate, str(chat.id), str(error))
+            return
+        update_id = update.update_id if isinstance(update, Update) else None
+        logger.error("Handling Telegram update %s in chat %s failed", update_id,
+                     chat.id if chat is not None else None, exc_info=error)
+        if chat is None or isinstance(error, RetryLater):
+            return  # nowhere to answer, or Telegram would refuse the apology just the same
+        try:
+            await context.bot.send_message(chat.id, APOLOGY)
+        except TelegramError as failure:
+            logger.warning("Could not send the apology either: %s", failure)
+
+    def deactivate(self, chat_id: str, reason: str) -> None:
+        """Stop reminders to a chat; its data stays until it subscribes again."""
+        subscriber = self._subscriptions.subscriber_id(Recipient(NAME, chat_id))
+        if subscriber is not None:
+            self._subscriptions.deactivate_subscriber(subscriber, reason)
+
+    async def _answer(self, bot: Bot, where: _Context, text: str, callback: str | None) -> None:
+        verdict = self._flood.check(where.flood_key)
+        if verdict is Verdict.SILENT:
+            return
+        if verdict is Verdict.NOTE:
+            logger.info("Flood limit reached in a Telegram chat; one note, then silence")
+            reply = Reply(self._flood.note)
+        elif (where.group and self._group_admin_only
+              and groups.needs_admin(text, callback, self._dialogue.commands)
+              and not await groups.is_admin(bot, where.chat_id, where.user_id,
+                                            where.sender_chat_id)):
+            reply = Reply(groups.ADMINS_ONLY)
+        else:
+            incoming = IncomingMessage(ChatRef(NAME, str(where.chat_id)), text,
+                                       str(where.user_id or where.sender_chat_id or ""),
+                                       where.group, callback)
+            reply = await self._dialogue.handle(incoming)
+        await self._delivery.send(where.chat_id, render(reply), REPLIES,
+                                  reply_to=where.reply_to, thread=where.thread)
+
+
+async def _acknowledge(query: CallbackQuery) -> None:
+    """Stop the button's spinner; a query older than a few minutes cannot be answered."""
+    try:
+        await query.answer()
+    except TelegramError as error:
+        logger.debug("Could not answer a callback query: %s", error)
+
+
+def _user(message: Message) -> int | None:
+    return message.from_user.id if message.from_user is not None else None
+
+
+def _sender_chat(message: Message) -> int | None:
+    return message.sender_chat.id if message.sender_chat is not None else None
