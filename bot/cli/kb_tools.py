@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +12,10 @@ from bot.cli.common import add_knowledge_option, load_knowledge, settings_of
 from bot.cli.table import as_json, table
 from bot.clock import SystemClock, berlin_today
 from bot.dialogue import formats
+from bot.errors import UserError
 from bot.knowledge.curation import stale_entries
 from bot.knowledge.fields import parse_slug
+from bot.knowledge.importer import import_rows, read_rows
 from bot.knowledge.templates import ALIASES, FOLDERS, template
 
 
@@ -29,6 +33,13 @@ def register(sub: Any) -> None:
     new.add_argument("id", metavar="KENNUNG", help="z. B. heimat-scheck")
     add_knowledge_option(new)
     new.set_defaults(run=run_new)
+    importing = sub.add_parser("import", help="Programme aus einer Tabelle (CSV/XLSX) übernehmen")
+    importing.add_argument("file", metavar="DATEI")
+    importing.add_argument("--ziel", metavar="ORDNER",
+                           help="Zielordner (Standard: programme/ im Wissensordner)")
+    importing.add_argument("--json", action="store_true")
+    add_knowledge_option(importing)
+    importing.set_defaults(run=run_import)
 
 
 def run_stale(args: argparse.Namespace) -> int:
@@ -64,3 +75,28 @@ def run_new(args: argparse.Namespace) -> int:
     path.write_text(template(kind, entry_id, berlin_today(SystemClock())), encoding="utf-8")
     print(f"Vorlage angelegt: {path}\nBitte ausfüllen und mit „foerderlotse kb check“ prüfen.")
     return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import programmes from a spreadsheet; report every refused row."""
+    clock = SystemClock()
+    settings = settings_of(args)
+    knowledge = load_knowledge(settings, clock)
+    target = Path(args.ziel) if args.ziel else Path(settings.knowledge_dir) / "programme"
+    try:
+        rows = list(read_rows(Path(args.file)))
+    except (UserError, OSError, csv.Error) as exc:
+        print(f"Fehler: {exc}")
+        return 2
+    report = import_rows(rows, knowledge.base, target, berlin_today(clock))
+    headers = ["zeile", "grund"]
+    refused = [[number, reason] for number, reason in report.refused]
+    if args.json:
+        print(json.dumps({"written": [str(p) for p in report.written],
+                          "refused": [dict(zip(headers, r, strict=True)) for r in refused]},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(f"{len(report.written)} Programm(e) angelegt in {target}.")
+        if refused:
+            print("Nicht übernommen:\n" + table(headers, refused))
+    return 1 if refused else 0
