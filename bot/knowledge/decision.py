@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+from rapidfuzz import fuzz
+
 from bot.knowledge.base import KnowledgeBase, Place
 from bot.knowledge.matcher import Candidate, Matcher
-from bot.knowledge.normalize import content_words, fold
+from bot.knowledge.normalize import content_words, fold, words
 from bot.knowledge.places import find_place
 
 Status = Literal["answer", "choices", "unknown"]
@@ -34,6 +36,9 @@ _INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
 )
 
 
+_CUE_TYPO = 85  # "beratnug" still asks for advice
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """Score limits, calibrated on tests/data/questions.yaml (see ``foerderlotse kb eval``)."""
@@ -55,10 +60,14 @@ class Decision:
 
 
 def intent_of(question: str) -> Intent:
-    """Return the first intent whose cue appears in the question."""
+    """Return the first intent whose cue appears in the question (single words may be typos)."""
     folded = fold(question)
+    typed = [w for w in words(question) if len(w) >= 6]
     for intent, cues in _INTENT_CUES:
         if any(cue in folded for cue in cues):
+            return intent
+        singles = [c for c in cues if " " not in c and len(c) >= 6]
+        if any(fuzz.ratio(w, c) >= _CUE_TYPO for w in typed for c in singles):
             return intent
     return Intent.GENERAL
 
@@ -70,6 +79,12 @@ def decide(kb: KnowledgeBase, matcher: Matcher, question: str,
     place, rest = find_place(question, kb.places, matcher.index.postings)
     # Place names are not knowledge words; left in, they would count as unknown words.
     candidates = matcher.rank(" ".join(rest) if place else question)
+    if place is not None:
+        # Unless the place is part of a name: "Kulturförderung Kreis Minden-Lübbecke".
+        full = matcher.rank(question)
+        best = candidates[0].score if candidates else 0.0
+        if full and full[0].kind != "kontakt" and full[0].score > best:
+            candidates = full
     decision = _by_score(candidates, limits, intent)
     decision.place = place
     if place is None or not _wants_office(decision, intent, rest):

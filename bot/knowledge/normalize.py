@@ -30,6 +30,7 @@ STOPWORDS = frozenset(
     tag frage eigentlich mal gerne brauche brauchen wollen mochte mochten wurde wurden viel viele
     fur furs furn wann warum weshalb wieso nachste nachsten geht gehts sowas etwas denn halt
     kriege kriegen bekomme bekommen gerade bald schon immer nie einfach genau bitte
+    mach mache machen macht machst
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 

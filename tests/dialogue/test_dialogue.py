@@ -76,7 +76,7 @@ async def test_term_question(chat: Transcript) -> None:
     ("/hilfe", "Stellen Sie Ihre Frage einfach in eigenen Worten. Befehle:"),
     ("!help", "Stellen Sie Ihre Frage einfach in eigenen Worten. Befehle:"),
     ("/programme", "Förderprogramme:\n• "),
-    ("/programme heimat", "Förderprogramme zum Thema „heimat“:\n• Heimat-Scheck"),
+    ("/programme heimat", "Förderprogramme zum Thema „heimat“:\n• Heimat-"),
     ("/frist LWL Kulturstiftung", "LWL-Kulturstiftung\nFrist: 28.02.2027 (in 94 Tagen)"),
     ("/frist@FoerderlotseBot heimatscheck", "Heimat-Scheck\nFrist: 23.10.2027"),
     ("/kontakt Espelkamp", "Für Espelkamp ist zuständig:"),
