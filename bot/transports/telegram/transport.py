@@ -25,6 +25,8 @@ from bot.transports.telegram.sender import Delivery, Sleep, TelegramSender
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+# PTB logs the API URL, which contains the token, when it creates its bot (at DEBUG).
+_PTB_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot")
 MAX_CONCURRENT_UPDATES = 32
 
 
@@ -63,6 +65,27 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Nothing to free."""
 
 
+class HideToken(logging.Filter):
+    """Replaces the bot token in log records, whatever their level."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact ``record`` in place; never drop it."""
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), ()
+        return True
+
+    def __eq__(self, other: object) -> bool:  # addFilter skips an equal filter
+        return isinstance(other, HideToken) and other.token == self.token
+
+    def __hash__(self) -> int:
+        return hash(self.token)
+
+
 class TelegramTransport:
     """Receives Telegram updates for the dialogue and sends reminders to Telegram chats."""
 
@@ -72,6 +95,8 @@ class TelegramTransport:
                  subscriptions: SubscriptionRepository, *, sleep: Sleep = asyncio.sleep,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.config = config
+        for name in _PTB_LOGGERS:
+            logging.getLogger(name).addFilter(HideToken(config.token))
         self.application = (
             Application.builder().token(config.token).base_url(config.base_url)
             .base_file_url(config.base_file_url)
@@ -94,9 +119,10 @@ class TelegramTransport:
         app = self.application
         try:
             await app.initialize()
-        except InvalidToken as error:
-            raise TransportError("Telegram lehnt FOERDERLOTSE_TELEGRAM_TOKEN ab.") from error
         except TelegramError as error:
+            await app.bot.shutdown()  # close the HTTP clients the failed start opened
+            if isinstance(error, InvalidToken):
+                raise TransportError("Telegram lehnt FOERDERLOTSE_TELEGRAM_TOKEN ab.") from error
             raise TransportError(f"Telegram ist nicht erreichbar: {error.message}") from error
         try:
             await self._register_commands()
