@@ -143,7 +143,8 @@ class Dialogue:
         self._remember(chat, [c.entry_id for c in options])
         lines = ["Meinten Sie …?"]
         lines += [f"{i}. {c.title}" for i, c in enumerate(options, start=1)]
-        lines.append("Antworten Sie mit der Nummer oder tippen Sie auf eine Auswahl.")
+        # Numbers work everywhere; Telegram shows the same options as buttons too.
+        lines.append("Antworten Sie mit der Nummer.")
         choices = tuple(Choice(c.title, ENTRY_PREFIX + c.entry_id) for c in options)
         return Reply("\n".join(lines), choices=choices)
 

@@ -1,14 +1,17 @@
 """Planning: expand deadline rules into outbox rows for the matching subscriptions.
 
-The planner is a pure computation (:func:`desired_reminders`) plus a thin, idempotent
+The planner is a pure computation (:class:`DesiredReminders`) plus a thin, idempotent
 reconciliation with the outbox (:meth:`ReminderPlanner.replan`): rows that should exist
-and do not are inserted (``INSERT … ON CONFLICT DO NOTHING`` on ``dedupe_key``, one
-executemany), pending rows that should no longer exist are cancelled. So re-planning after
-a knowledge change moves reminders of moved deadlines, and re-planning twice changes
+and do not are inserted (``INSERT … ON CONFLICT DO NOTHING`` on ``dedupe_key``), pending
+rows that should no longer exist are cancelled, both in one transaction. So re-planning
+after a knowledge change moves reminders of moved deadlines, and re-planning twice changes
 nothing. Database calls are synchronous; async callers use :func:`asyncio.to_thread`.
 
-Only reminders due within ``horizon`` are planned; a daily re-plan adds the next ones.
-This keeps a full re-plan of many subscriptions cheap.
+A full re-plan touches a million rows, so it compares ``dedupe_key`` strings first and
+builds rows only for the missing keys. Subscriptions with the same target, lead days and
+send time share one list of reminder "slots"; a key is the subscriber id plus a slot's
+precomputed suffix. Only reminders due within ``horizon`` are planned; a daily re-plan
+adds the next ones.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.deadlines import Occurrence, occurrences
 from bot.knowledge.models import Programme
 from bot.storage import OutboxRepository, PlannedReminder, ReminderKind, SubscriptionRepository
-from bot.storage.records import PlannedRow, State, SubscriptionInfo, TargetKind, local_instant
+from bot.storage.outbox import DeadlineRow
+from bot.storage.records import PlannedRow, SubscriptionInfo, TargetKind, local_instant
 
 logger = logging.getLogger(__name__)
 
@@ -58,16 +62,16 @@ class ProgrammeIndex:
             for pid, p in self.programmes.items()
         }
 
-    def matching(self, subscription: SubscriptionInfo) -> list[Programme]:
-        """Return the programmes ``subscription`` follows."""
-        match subscription.kind:
+    def matching(self, kind: TargetKind, target: str) -> list[Programme]:
+        """Return the programmes a subscription to ``kind`` and ``target`` follows."""
+        match kind:
             case TargetKind.PROGRAMME:
-                found = self.programmes.get(subscription.target)
+                found = self.programmes.get(target)
                 return [found] if found else []
             case TargetKind.TOPIC:
-                return self._by_topic.get(subscription.target.casefold(), [])
+                return self._by_topic.get(target.casefold(), [])
             case TargetKind.REGION:
-                return self._covering(subscription.target)
+                return self._covering(target)
             case TargetKind.ALL:
                 return list(self.programmes.values())
 
@@ -87,43 +91,90 @@ def dedupe_key(*parts: object) -> str:
     return "h:" + hashlib.blake2s(key.encode(), digest_size=16).hexdigest()
 
 
-def desired_reminders(
-    index: ProgrammeIndex, subscriptions: Iterable[SubscriptionInfo], latest_due: dt.datetime
-) -> dict[str, PlannedReminder]:
-    """Return every deadline row the subscriptions ask for, due no later than ``latest_due``.
+@dataclass(frozen=True)
+class _Slot:
+    """One reminder a subscription profile asks for; the key is ``d:<subscriber>:<suffix>``."""
 
-    Rows whose time has already passed are included (so existing ones are not cancelled);
-    the caller decides what to insert.
+    suffix: str
+    programme: Programme
+    occurrence: Occurrence
+    lead: int
+    due_at: dt.datetime
+
+
+_Profile = tuple[TargetKind, str, tuple[int, ...], str]  # kind, target, lead days, send time
+
+
+class DesiredReminders:
+    """Every deadline row the subscriptions ask for, due no later than ``latest_due``.
+
+    Rows whose time has already passed are included (so existing ones are not
+    cancelled); :meth:`rows` leaves them out of what is inserted.
     """
-    due_cache: dict[tuple[dt.date, str], dt.datetime] = {}
-    wanted: dict[str, PlannedReminder] = {}
-    for subscription in subscriptions:
-        for programme in index.matching(subscription):
-            for occurrence in index.occurrences[programme.id]:
-                for lead in subscription.lead_days:
-                    day = occurrence.date - dt.timedelta(days=lead)
-                    slot = (day, subscription.send_time)
-                    if slot not in due_cache:
-                        due_cache[slot] = local_instant(day, subscription.send_time)
-                    if due_cache[slot] > latest_due:
-                        continue
-                    row = _deadline_row(subscription, programme, occurrence, lead, due_cache[slot])
-                    wanted.setdefault(row.dedupe_key, row)
-    return wanted
+
+    def __init__(
+        self, index: ProgrammeIndex, subscriptions: Iterable[SubscriptionInfo],
+        latest_due: dt.datetime,
+    ) -> None:
+        owners: dict[_Profile, list[int]] = {}
+        for sub in subscriptions:
+            profile = (sub.kind, sub.target, sub.lead_days, sub.send_time)
+            owners.setdefault(profile, []).append(sub.subscriber_id)
+        due_cache: dict[tuple[dt.date, str], dt.datetime] = {}
+        self._groups = [(ids, _slots(index, profile, latest_due, due_cache))
+                        for profile, ids in owners.items()]
+
+    def keys(self) -> set[str]:
+        """Return the ``dedupe_key`` of every wanted row."""
+        found: set[str] = set()
+        for owners, slots in self._groups:
+            for slot in slots:
+                found.update(_key(owner, slot.suffix) for owner in owners)
+        return found
+
+    def rows(self, missing: Collection[str], after: dt.datetime) -> list[DeadlineRow]:
+        """Return the rows of the ``missing`` keys that are due after ``after``, once each."""
+        todo, found = set(missing), []
+        for owners, slots in self._groups:
+            for slot in slots:
+                if slot.due_at <= after:
+                    continue
+                programme, occurrence = slot.programme, slot.occurrence
+                for owner in owners:
+                    key = _key(owner, slot.suffix)
+                    if key in todo:
+                        todo.discard(key)
+                        found.append((key, owner, programme.id, programme.title,
+                                      occurrence.date, occurrence.label, slot.lead,
+                                      slot.due_at))
+        return found
 
 
-def _deadline_row(
-    subscription: SubscriptionInfo, programme: Programme, occurrence: Occurrence, lead: int,
-    due_at: dt.datetime,
-) -> PlannedReminder:
-    # send_time is part of the key: changing it re-plans the row (old one cancelled).
-    key = dedupe_key("d", subscription.subscriber_id, programme.id, occurrence.date.isoformat(),
-                     _short_hash(occurrence.label), lead, subscription.send_time)
-    return PlannedReminder(
-        dedupe_key=key, subscriber_id=subscription.subscriber_id, kind=ReminderKind.DEADLINE,
-        text=programme.title, due_at=due_at, occurs_on=occurrence.date,
-        programme_id=programme.id, step=occurrence.label, lead_days=lead,
-    )
+def _slots(
+    index: ProgrammeIndex, profile: _Profile, latest_due: dt.datetime,
+    due_cache: dict[tuple[dt.date, str], dt.datetime],
+) -> list[_Slot]:
+    kind, target, leads, send_time = profile
+    found = []
+    for programme in index.matching(kind, target):
+        for occurrence in index.occurrences[programme.id]:
+            for lead in leads:
+                day = occurrence.date - dt.timedelta(days=lead)
+                if (day, send_time) not in due_cache:
+                    due_cache[day, send_time] = local_instant(day, send_time)
+                due_at = due_cache[day, send_time]
+                if due_at <= latest_due:
+                    # send_time is part of the key: changing it re-plans the row.
+                    suffix = ":".join((programme.id, occurrence.date.isoformat(),
+                                       _short_hash(occurrence.label), str(lead), send_time))
+                    found.append(_Slot(suffix, programme, occurrence, lead, due_at))
+    return found
+
+
+def _key(owner: int, suffix: str) -> str:
+    # The same string as dedupe_key("d", owner, *suffix parts), built without the joins.
+    key = f"d:{owner}:{suffix}"
+    return key if len(key) <= _MAX_KEY else dedupe_key(key)
 
 
 def _short_hash(label: str | None) -> str:
@@ -185,14 +236,19 @@ class ReminderPlanner:
         now, today = self._clock.now(), berlin_today(self._clock)
         subscriptions = self._subscriptions.active_subscriptions(subscriber_ids)
         index = ProgrammeIndex(kb, today)
-        wanted = desired_reminders(index, subscriptions, now + self._horizon)
-        existing = self._outbox.planned_deadlines(today, subscriber_ids)
-        present = {row.dedupe_key for row in existing}
-        new = [row for key, row in wanted.items() if key not in present and row.due_at > now]
-        stale = [r for r in existing if r.state == State.PENDING and r.dedupe_key not in wanted]
-        notices = removal_notices(index.programmes.keys(), stale, subscriptions, notice_time(now))
-        self._outbox.insert(new + notices, now)
-        cancelled = self._outbox.cancel([r.id for r in stale], "neu geplant")
+        desired = DesiredReminders(index, subscriptions, now + self._horizon)
+        wanted = desired.keys()
+        existing = self._outbox.planned_keys(today, subscriber_ids)
+        new = desired.rows(wanted - existing.pending.keys() - existing.other, now)
+        stale = [row_id for key, row_id in existing.pending.items() if key not in wanted]
+        gone = existing.pending_programmes - index.programmes.keys()
+        notices = removal_notices(index.programmes.keys(),
+                                  self._outbox.pending_of(today, gone, subscriber_ids),
+                                  subscriptions, notice_time(now))
+        if new or notices or stale:
+            cancelled = self._outbox.apply_plan(new, notices, stale, "neu geplant", now)
+        else:
+            cancelled = 0
         logger.info("Re-planned reminders: %d new, %d cancelled, %d notices",
                     len(new), cancelled, len(notices))
         return PlanResult(len(new), cancelled, len(notices))

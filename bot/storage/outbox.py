@@ -1,21 +1,44 @@
 """The outbox of planned reminders: bulk planning writes and atomic claims for sending.
 
-Claiming is one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n)
-RETURNING`` statement. PostgreSQL skips rows another engine has locked; SQLite ignores
-the locking clause but runs the statement under ``BEGIN IMMEDIATE`` (see
-:mod:`bot.storage.database`), which serialises writers. A claimed row carries a lease
-(``claimed_at``); a row left in ``sending`` by a crashed process is claimed again once
-the lease has expired, so nothing is lost (delivery is at-least-once).
+Claiming is ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n)
+RETURNING``, once for expired leases and once for due pending rows, so each step walks
+the ``(state, next_attempt_at)`` index in order instead of sorting every due row.
+PostgreSQL skips rows another engine has locked; SQLite ignores the locking clause but
+runs the statement under ``BEGIN IMMEDIATE`` (see :mod:`bot.storage.database`), which
+serialises writers. A claimed row carries a lease (``claimed_at``); a row left in
+``sending`` by a crashed process is claimed again once the lease has expired, so nothing
+is lost (delivery is at-least-once).
+
+A re-plan writes in bulk: COPY into a temporary table and one ``INSERT … SELECT … ON
+CONFLICT DO NOTHING`` on PostgreSQL, one executemany on SQLite, in a single transaction
+together with the cancellations.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection, Iterator, Sequence
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import (
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
@@ -27,7 +50,7 @@ from bot.storage.records import (
     ReminderKind,
     State,
 )
-from bot.storage.tables import Reminder, Subscriber
+from bot.storage.tables import Reminder, Subscriber, UtcDateTime
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +58,27 @@ R: Table = Reminder.__table__  # type: ignore[attr-defined]
 S: Table = Subscriber.__table__  # type: ignore[attr-defined]
 _CHUNK = 500  # ids per IN (...) list, well below SQLite's variable limit
 _ERROR_CHARS = 500
+_SQLITE_LOCK_SECONDS = 30  # as long as SQLite's own busy timeout
+
+DeadlineRow = tuple[str, int, str, str, dt.date, str | None, int, dt.datetime]
+"""A new deadline row: dedupe_key, subscriber_id, programme_id, text, occurs_on, step,
+lead_days, due_at (the order of :data:`DEADLINE_COLUMNS`)."""
+DEADLINE_COLUMNS = ("dedupe_key", "subscriber_id", "programme_id", "text", "occurs_on", "step",
+                    "lead_days", "due_at")
+
+# COPY target of a PostgreSQL re-plan; dropped at commit.
+_NEW = Table(
+    "new_deadline", MetaData(),
+    *(Column(name, R.c[name].type) for name in DEADLINE_COLUMNS),
+    prefixes=["TEMPORARY"], postgresql_on_commit="DROP",
+)
+_SQLITE_INSERT = (
+    "INSERT INTO reminder (dedupe_key, subscriber_id, programme_id, text, occurs_on, step, "
+    "lead_days, due_at, next_attempt_at, kind, state, attempts, late, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?) ON CONFLICT (dedupe_key) DO NOTHING"
+)
+_CLAIMED_COLUMNS = (R.c.id, R.c.subscriber_id, R.c.kind, R.c.text, R.c.occurs_on, R.c.step,
+                    R.c.lead_days, R.c.due_at, R.c.attempts, R.c.dedupe_key)
 
 
 def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -43,11 +87,40 @@ def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
         yield items[start:start + size]
 
 
+@dataclass
+class PlannedKeys:
+    """The ``dedupe_key`` values of deadline rows: pending ones with their id, and the rest.
+
+    ``pending_programmes`` holds the programmes of the pending rows, so a re-plan can
+    tell whether one vanished from the knowledge without reading every row again.
+    """
+
+    pending: dict[str, int] = field(default_factory=dict)
+    other: set[str] = field(default_factory=set)
+    pending_programmes: set[str] = field(default_factory=set)
+
+
 class OutboxRepository:
     """Reads and writes the ``reminder`` table."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # SQLite has one writer at a time, and every transaction here starts with BEGIN
+        # IMMEDIATE. Threads of this process queue on a lock instead of in SQLite's busy
+        # handler, which polls with sleeps of up to 100 ms.
+        self._sqlite_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        acquired = self._sqlite_lock is not None and self._sqlite_lock.acquire(
+            timeout=_SQLITE_LOCK_SECONDS)
+        try:
+            with self._engine.begin() as conn:
+                yield conn
+        finally:
+            if acquired:
+                assert self._sqlite_lock is not None  # noqa: S101  (for mypy)
+                self._sqlite_lock.release()
 
     # --- planning -------------------------------------------------------------------
 
@@ -61,20 +134,49 @@ class OutboxRepository:
         query = select(R.c.id, R.c.dedupe_key, R.c.state, R.c.subscriber_id, R.c.programme_id,
                        R.c.text)
         query = query.where(R.c.kind == ReminderKind.DEADLINE, R.c.occurs_on >= today)
-        with self._engine.begin() as conn:
-            if subscriber_ids is None:
-                return [PlannedRow(*row) for row in conn.execute(query)]
-            found: list[PlannedRow] = []
-            for part in chunks(sorted(subscriber_ids)):
-                rows = conn.execute(query.where(R.c.subscriber_id.in_(part)))
-                found += [PlannedRow(*row) for row in rows]
-            return found
+        with self._transaction() as conn:
+            return [PlannedRow(*row) for row in _per_owner(conn, query, subscriber_ids)]
+
+    def planned_keys(
+        self, today: dt.date, subscriber_ids: Collection[int] | None = None
+    ) -> PlannedKeys:
+        """Return the keys of the deadline rows for deadlines on or after ``today``.
+
+        Cheaper than :meth:`planned_deadlines` for a full re-plan: three narrow columns,
+        no objects per row.
+        """
+        query = select(R.c.dedupe_key, R.c.id, R.c.state, R.c.programme_id).where(
+            R.c.kind == ReminderKind.DEADLINE, R.c.occurs_on >= today)
+        found = PlannedKeys()
+        pending, programmes = found.pending, found.pending_programmes
+        with self._transaction() as conn:
+            for key, row_id, state, programme_id in _per_owner(conn, query, subscriber_ids):
+                if state == State.PENDING:
+                    pending[key] = row_id
+                    programmes.add(programme_id)
+                else:
+                    found.other.add(key)
+        return found
+
+    def pending_of(
+        self, today: dt.date, programme_ids: Collection[str],
+        subscriber_ids: Collection[int] | None = None,
+    ) -> list[PlannedRow]:
+        """Return the pending deadline rows of ``programme_ids`` on or after ``today``."""
+        if not programme_ids:
+            return []
+        query = select(R.c.id, R.c.dedupe_key, R.c.state, R.c.subscriber_id, R.c.programme_id,
+                       R.c.text).where(
+            R.c.kind == ReminderKind.DEADLINE, R.c.state == State.PENDING,
+            R.c.occurs_on >= today, R.c.programme_id.in_(sorted(programme_ids)))
+        with self._transaction() as conn:
+            return [PlannedRow(*row) for row in _per_owner(conn, query, subscriber_ids)]
 
     def insert(self, rows: Sequence[PlannedReminder], now: dt.datetime) -> None:
         """Insert planned rows; rows whose ``dedupe_key`` exists are left alone."""
         if not rows:
             return
-        with self._engine.begin() as conn:
+        with self._transaction() as conn:
             insert_planned(conn, rows, now)
         logger.info("Planned %d reminder rows (duplicates ignored)", len(rows))
 
@@ -82,14 +184,22 @@ class OutboxRepository:
         """Cancel the still pending rows among ``ids``; return how many were cancelled."""
         if not ids:
             return 0
-        # One statement run with many parameter sets: compiled once, unlike IN-lists.
-        statement = (
-            update(R).where(R.c.id == bindparam("row_id"), R.c.state == State.PENDING)
-            .values(state=State.CANCELLED, last_error=reason[:_ERROR_CHARS])
-        )
-        with self._engine.begin() as conn:
-            result = conn.execute(statement, [{"row_id": i} for i in sorted(ids)])
-            return max(result.rowcount, 0)
+        with self._transaction() as conn:
+            return _cancel(conn, ids, reason)
+
+    def apply_plan(
+        self, deadlines: Sequence[DeadlineRow], notices: Sequence[PlannedReminder],
+        stale: Sequence[int], reason: str, now: dt.datetime,
+    ) -> int:
+        """Insert new rows and cancel stale pending ones in one transaction.
+
+        Existing ``dedupe_key`` values are skipped, so a concurrent re-plan is harmless.
+        Returns how many rows were cancelled.
+        """
+        with self._transaction() as conn:
+            insert_deadlines(conn, deadlines, now)
+            insert_planned(conn, notices, now)
+            return _cancel(conn, stale, reason)
 
     # --- sending --------------------------------------------------------------------
 
@@ -98,22 +208,26 @@ class OutboxRepository:
     ) -> list[ClaimedReminder]:
         """Claim up to ``limit`` due rows, plus the other due rows of the same chats.
 
-        The second step keeps one chat's reminders of a morning in one message even when
-        a batch boundary falls between them.
+        Rows whose lease expired come first, then pending rows by due time. The second
+        step keeps one chat's reminders of a morning in one message even when a batch
+        boundary falls between them.
         """
-        due = or_(
-            and_(R.c.state == State.PENDING, R.c.next_attempt_at <= now),
-            and_(R.c.state == State.SENDING, R.c.claimed_at <= now - lease),
-        )
+        expired = and_(R.c.state == State.SENDING, R.c.claimed_at <= now - lease)
+        pending = and_(R.c.state == State.PENDING, R.c.next_attempt_at <= now)
         claim = {"state": State.SENDING, "claimed_by": worker, "claimed_at": now,
                  "attempts": R.c.attempts + 1}
-        with self._engine.begin() as conn:
-            first = select(R.c.id).where(due).order_by(R.c.next_attempt_at, R.c.id).limit(limit)
-            ids = _claim(conn, first, claim)
-            owners = sorted({row.subscriber_id for row in _claimed_rows(conn, ids)})
+        with self._transaction() as conn:
+            rows = _claim(conn, select(R.c.id).where(expired)
+                          .order_by(R.c.claimed_at, R.c.id).limit(limit), claim)
+            if len(rows) < limit:
+                rows += _claim(conn, select(R.c.id).where(pending)
+                               .order_by(R.c.next_attempt_at, R.c.id)
+                               .limit(limit - len(rows)), claim)
+            owners = sorted({row.subscriber_id for row in rows})
             for part in chunks(owners):
-                ids += _claim(conn, select(R.c.id).where(due, R.c.subscriber_id.in_(part)), claim)
-            return _claimed_rows(conn, ids)
+                rows += _claim(conn, select(R.c.id).where(
+                    or_(expired, pending), R.c.subscriber_id.in_(part)), claim)
+            return _claimed(conn, rows)
 
     def mark_sent(
         self, ids: Sequence[int], worker: str, now: dt.datetime, late: bool = False
@@ -139,26 +253,32 @@ class OutboxRepository:
 
     def deactivate_subscriber(self, subscriber_id: int, reason: str) -> None:
         """Stop all reminders of a chat that blocked or removed the bot."""
-        with self._engine.begin() as conn:
+        with self._transaction() as conn:
             deactivate(conn, subscriber_id, reason)
 
     def next_due_at(self) -> dt.datetime | None:
         """Return when the earliest pending row becomes due, if any."""
         query = select(func.min(R.c.next_attempt_at)).where(R.c.state == State.PENDING)
-        with self._engine.begin() as conn:
+        with self._transaction() as conn:
             value: dt.datetime | None = conn.execute(query).scalar()
             return value
 
     def count_by_state(self) -> dict[str, int]:
         """Return the number of rows in each state (for status output and tests)."""
         query = select(R.c.state, func.count()).group_by(R.c.state)
-        with self._engine.begin() as conn:
+        with self._transaction() as conn:
             return {state: count for state, count in conn.execute(query)}
 
     def _finish(self, ids: Sequence[int], worker: str, **values: Any) -> None:
         # Only the current lease holder may finish a row: after a lease expired and
         # another engine re-claimed it, the late first engine must not overwrite it.
-        with self._engine.begin() as conn:
+        with self._transaction() as conn:
+            if conn.dialect.name == "postgresql":
+                # One commit per message: waiting for the WAL flush would dominate.
+                # A server crash may lose the last fraction of a second of these
+                # updates; those rows stay "sending" and are re-sent once their lease
+                # expires, which the at-least-once guarantee already allows.
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             for part in chunks(sorted(ids)):
                 conn.execute(
                     update(R).where(R.c.id.in_(part), R.c.state == State.SENDING,
@@ -177,33 +297,104 @@ def deactivate(conn: Connection, subscriber_id: int, reason: str) -> None:
 
 def insert_planned(conn: Connection, rows: Sequence[PlannedReminder], now: dt.datetime) -> None:
     """Insert planned rows in one executemany, skipping existing ``dedupe_key`` values."""
+    if not rows:
+        return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(R).on_conflict_do_nothing(index_elements=["dedupe_key"])
     conn.execute(statement, [_row_values(row, now) for row in rows])
 
 
-def _claim(conn: Connection, candidates: Any, values: dict[str, Any]) -> list[int]:
+def insert_deadlines(conn: Connection, rows: Sequence[DeadlineRow], now: dt.datetime) -> None:
+    """Insert new pending deadline rows in bulk, skipping existing ``dedupe_key`` values."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        _NEW.create(conn)
+        driver = conn.connection.driver_connection  # psycopg, inside this transaction
+        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                "COPY new_deadline FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        values = select(*_NEW.c, _NEW.c.due_at, literal(ReminderKind.DEADLINE),
+                        literal(State.PENDING), literal(0), literal(False),
+                        literal(now, UtcDateTime()))
+        conn.execute(
+            postgresql.insert(R).from_select(
+                [*DEADLINE_COLUMNS, "next_attempt_at", "kind", "state", "attempts", "late",
+                 "created_at"], values)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        return
+    day, instant = _sqlite_converter(conn, Date()), _sqlite_converter(conn, UtcDateTime())
+    created, kind, state = instant(now), str(ReminderKind.DEADLINE), str(State.PENDING)
+    conn.exec_driver_sql(_SQLITE_INSERT, [
+        (key, owner, programme, text, day(occurs_on), step, lead, instant(due_at),
+         instant(due_at), kind, state, created)
+        for key, owner, programme, text, occurs_on, step, lead, due_at in rows
+    ])
+
+
+def _sqlite_converter(conn: Connection, type_: Any) -> Callable[[Any], Any]:
+    """Return a memoised bind conversion: few distinct instants, many rows."""
+    process = type_.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    cache: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if value not in cache:
+            cache[value] = value if process is None else process(value)
+        return cache[value]
+
+    return convert
+
+
+def _cancel(conn: Connection, ids: Sequence[int], reason: str) -> int:
+    if not ids:
+        return 0
+    values = {"state": State.CANCELLED, "last_error": reason[:_ERROR_CHARS]}
+    if conn.dialect.name == "postgresql":
+        # One statement with an array parameter instead of one per row.
+        array = bindparam("ids", sorted(ids), type_=postgresql.ARRAY(Integer))
+        result = conn.execute(update(R).where(R.c.id == any_(array), R.c.state == State.PENDING)
+                              .values(**values))
+        return max(result.rowcount, 0)
+    # One statement run with many parameter sets: compiled once, unlike IN-lists.
+    statement = update(R).where(R.c.id == bindparam("row_id"), R.c.state == State.PENDING)
+    result = conn.execute(statement.values(**values), [{"row_id": i} for i in sorted(ids)])
+    return max(result.rowcount, 0)
+
+
+def _per_owner(
+    conn: Connection, query: Any, subscriber_ids: Collection[int] | None
+) -> Iterable[Any]:
+    """Run ``query`` for all chats, or in chunks of ``subscriber_ids``."""
+    if subscriber_ids is None:
+        yield from conn.execute(query)
+        return
+    for part in chunks(sorted(subscriber_ids)):
+        yield from conn.execute(query.where(R.c.subscriber_id.in_(part)))
+
+
+def _claim(conn: Connection, candidates: Any, values: dict[str, Any]) -> list[Any]:
     locked = candidates.with_for_update(skip_locked=True).scalar_subquery()
-    result = conn.execute(update(R).where(R.c.id.in_(locked)).values(**values).returning(R.c.id))
-    return [row.id for row in result]
+    result = conn.execute(update(R).where(R.c.id.in_(locked)).values(**values)
+                          .returning(*_CLAIMED_COLUMNS))
+    return list(result)
 
 
-def _claimed_rows(conn: Connection, ids: Sequence[int]) -> list[ClaimedReminder]:
-    found: list[ClaimedReminder] = []
-    for part in chunks(sorted(ids)):
-        query = (select(R, S.c.transport, S.c.chat_id).join(S, S.c.id == R.c.subscriber_id)
-                 .where(R.c.id.in_(part)))
-        found += [_claimed(row) for row in conn.execute(query)]
+def _claimed(conn: Connection, rows: Sequence[Any]) -> list[ClaimedReminder]:
+    recipients: dict[int, Recipient] = {}
+    for part in chunks(sorted({row.subscriber_id for row in rows})):
+        query = select(S.c.id, S.c.transport, S.c.chat_id).where(S.c.id.in_(part))
+        recipients.update({i: Recipient(t, c) for i, t, c in conn.execute(query)})
+    found = [
+        ClaimedReminder(
+            id=row.id, recipient=recipients[row.subscriber_id],
+            subscriber_id=row.subscriber_id, kind=ReminderKind(row.kind), text=row.text,
+            occurs_on=row.occurs_on, step=row.step, lead_days=row.lead_days,
+            due_at=row.due_at, attempts=row.attempts, dedupe_key=row.dedupe_key,
+        )
+        for row in rows
+    ]
     return sorted(found, key=lambda r: (r.subscriber_id, r.due_at, r.id))
-
-
-def _claimed(row: Any) -> ClaimedReminder:
-    return ClaimedReminder(
-        id=row.id, recipient=Recipient(row.transport, row.chat_id),
-        subscriber_id=row.subscriber_id, kind=ReminderKind(row.kind), text=row.text,
-        occurs_on=row.occurs_on, step=row.step, lead_days=row.lead_days, due_at=row.due_at,
-        attempts=row.attempts, dedupe_key=row.dedupe_key,
-    )
 
 
 def _row_values(row: PlannedReminder, now: dt.datetime) -> dict[str, Any]:
@@ -217,4 +408,3 @@ def _row_values(row: PlannedReminder, now: dt.datetime) -> dict[str, Any]:
         "lead_days": row.lead_days, "state": State.PENDING, "attempts": 0,
         "next_attempt_at": row.due_at, "late": False, "created_at": now,
     }
-

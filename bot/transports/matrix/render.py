@@ -15,8 +15,6 @@ from typing import Any
 from bot.dialogue.messages import Reply
 
 SUBSCRIBE_PREFIX = "sub:"  # the core's action data for "Fristen abonnieren"
-# The core's hint mentions tapping, which only Telegram's buttons allow.
-_TAP_HINT = " oder tippen Sie auf eine Auswahl"
 
 
 class Renderer:
@@ -30,7 +28,7 @@ class Renderer:
 
     def reply(self, reply: Reply) -> dict[str, Any]:
         """Return the content for a dialogue reply."""
-        text = reply.text.replace(_TAP_HINT, "") if reply.choices else reply.text
+        text = reply.text
         numbered = {f"{n}. {c.label}" for n, c in enumerate(reply.choices, start=1)}
         hints = [self._action(a.label, a.data) for a in reply.actions]
         extra = "\n".join(h for h in hints if h)

@@ -1,0 +1,118 @@
+"""Offline tests of the Matrix transport's pure parts: settings, rendering, mentions, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from nio import RoomSendError
+
+from bot.dialogue.messages import Choice, Reply
+from bot.errors import ConfigError, TransportError
+from bot.reminders.sender import PermanentFailure, RetryLater
+from bot.transports.matrix.client import LoginRejected, error_for
+from bot.transports.matrix.config import MatrixConfig, TrustPolicy
+from bot.transports.matrix.mentions import addressed, names_of
+from bot.transports.matrix.render import Renderer
+
+BASE = {"FOERDERLOTSE_MATRIX_HOMESERVER": "https://matrix.example.org/",
+        "FOERDERLOTSE_MATRIX_USER_ID": "@foerderlotse:kreis-hoexter.de",
+        "FOERDERLOTSE_MATRIX_PASSWORD": "geheim"}
+
+
+def test_config_defaults_to_the_bots_own_server() -> None:
+    config = MatrixConfig.from_env(BASE, Path("/data"))
+    assert config.homeserver == "https://matrix.example.org"
+    assert config.store_dir == Path("/data/matrix")
+    assert config.trust is TrustPolicy.ALLOWED_TOFU
+    assert config.is_allowed("@anna:kreis-hoexter.de")
+    assert not config.is_allowed("@anna:example.org")
+
+
+def test_config_globs_and_policy() -> None:
+    env = {**BASE, "FOERDERLOTSE_MATRIX_ALLOWED": "@*:kreis-hoexter.de, @anna:example.org",
+           "FOERDERLOTSE_MATRIX_TRUST": "tofu"}
+    config = MatrixConfig.from_env(env, Path("/data"))
+    assert config.is_allowed("@Bernd:Kreis-Hoexter.de")
+    assert config.is_allowed("@anna:example.org")
+    assert not config.is_allowed("@annabel:example.org")
+    assert config.trust is TrustPolicy.TOFU
+
+
+@pytest.mark.parametrize(("change", "needle"), [
+    ({"FOERDERLOTSE_MATRIX_HOMESERVER": "matrix.example.org"}, "HOMESERVER"),
+    ({"FOERDERLOTSE_MATRIX_USER_ID": "foerderlotse"}, "USER_ID"),
+    ({"FOERDERLOTSE_MATRIX_PASSWORD": ""}, "ACCESS_TOKEN"),
+    ({"FOERDERLOTSE_MATRIX_ALLOWED": "kreis-hoexter.de"}, "ALLOWED"),
+    ({"FOERDERLOTSE_MATRIX_TRUST": "blind"}, "TRUST"),
+])
+def test_config_errors_name_the_variable(change: dict[str, str], needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle):
+        MatrixConfig.from_env({**BASE, **change}, Path("/data"))
+
+
+def test_token_login_needs_the_device() -> None:
+    env = {**BASE, "FOERDERLOTSE_MATRIX_PASSWORD": "",
+           "FOERDERLOTSE_MATRIX_ACCESS_TOKEN": "syt_x", "FOERDERLOTSE_MATRIX_DEVICE_ID": "ABC"}
+    config = MatrixConfig.from_env(env, Path("/data"))
+    assert (config.access_token, config.device_id, config.password) == ("syt_x", "ABC", None)
+
+
+RENDER = Renderer(["hilfe", "abo", "frist", "programme"])
+
+
+def test_choices_become_an_ordered_list_and_user_text_is_escaped() -> None:
+    reply = Reply("Meinten Sie …?\n1. Kultur & <Schule>\n2. Heimat-Scheck\n"
+                  "Antworten Sie mit der Nummer.",
+                  choices=(Choice("Kultur & <Schule>", "e:ks"), Choice("Heimat-Scheck", "e:hs")))
+    content = RENDER.reply(reply)
+    assert content["body"] == ("Meinten Sie …?\n1. Kultur & <Schule>\n2. Heimat-Scheck\n"
+                               "Antworten Sie mit der Nummer.")
+    assert content["formatted_body"] == (
+        "Meinten Sie …?<br><ol><li>Kultur &amp; &lt;Schule&gt;</li><li>Heimat-Scheck</li></ol>"
+        "Antworten Sie mit der Nummer.")
+
+
+def test_actions_become_a_command_hint_and_commands_use_the_bang() -> None:
+    reply = Reply("Mit /hilfe sehen Sie alles: https://example.org/hilfe und/oder /frist.",
+                  actions=(Choice("Fristen abonnieren", "sub:heimat-scheck"),))
+    content = RENDER.reply(reply)
+    assert content["body"] == ("Mit !hilfe sehen Sie alles: https://example.org/hilfe und/oder "
+                               "!frist.\n\nFristen abonnieren: !abo heimat-scheck")
+    assert "<code>!abo</code> heimat-scheck" in content["formatted_body"]
+    assert content["msgtype"] == "m.text"
+
+
+NAMES = names_of("@foerderlotse:localhost", "Förderlotse")
+
+
+@pytest.mark.parametrize(("text", "content", "expected"), [
+    ("!hilfe", {}, "!hilfe"),
+    ("/frist Heimat-Scheck", {}, "/frist Heimat-Scheck"),
+    ("Förderlotse: Wann ist die Frist?", {}, "Wann ist die Frist?"),
+    ("@foerderlotse:localhost wer hilft in Brakel", {}, "wer hilft in Brakel"),
+    ("foerderlotse, 2", {}, "2"),
+    ("Wann ist die Frist?", {}, None),
+    ("Förderlotse-Fans unter uns?", {}, None),
+    ("Frag mal Förderlotse nach dem Heimat-Scheck",
+     {"m.mentions": {"user_ids": ["@foerderlotse:localhost"]}},
+     "Frag mal nach dem Heimat-Scheck"),
+])
+def test_group_messages_need_a_command_or_mention(text: str, content: dict[str, object],
+                                                  expected: str | None) -> None:
+    assert addressed(text, content, "@foerderlotse:localhost", NAMES) == expected
+
+
+@pytest.mark.parametrize(("source", "error", "retry_after"), [
+    ({"errcode": "M_LIMIT_EXCEEDED", "error": "Too many", "retry_after_ms": 2500}, RetryLater, 2.5),
+    ({"errcode": "M_FORBIDDEN", "error": "not in room"}, PermanentFailure, None),
+    ({"errcode": "M_UNKNOWN_TOKEN", "error": "revoked"}, LoginRejected, None),
+    ({"errcode": "M_BAD_JSON", "error": "bad"}, TransportError, None),
+])
+def test_nio_error_responses_become_exceptions(source: dict[str, object], error: type,
+                                               retry_after: float | None) -> None:
+    exception = error_for(RoomSendError.from_dict(source, "!r:x"), "room_send")
+    assert type(exception) is error
+    if retry_after is not None:
+        assert isinstance(exception, RetryLater)
+        assert exception.retry_after == retry_after
