@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from pydantic import BaseModel
 
@@ -18,8 +19,9 @@ Origin = tuple[BaseModel, str, SourceDocument]
 def cross_check(kb: KnowledgeBase, origins: list[Origin], today: dt.date) -> list[Problem]:
     """Return every problem that only shows when all files are read together."""
     problems = list(_duplicates(origins))
+    known = _Known({c.id for c in kb.contacts()}, set(kb.regions), set(kb.entries))
     for model, file, source in origins:
-        problems.extend(_references(kb, model, file, source))
+        problems.extend(_references(known, model, file, source))
         problems.extend(_dates(model, file, source, today))
     return problems
 
@@ -42,25 +44,33 @@ def _duplicates(origins: list[Origin]) -> Iterator[Problem]:
                 seen[entry_id] = f"{file}:{line}"
 
 
-def _references(kb: KnowledgeBase, model: BaseModel, file: str,
+@dataclass(frozen=True)
+class _Known:
+    """The ids references may point to, collected once (not per document)."""
+
+    contacts: set[str]
+    regions: set[str]
+    entries: set[str]
+
+
+def _references(known: _Known, model: BaseModel, file: str,
                 source: SourceDocument) -> Iterator[Problem]:
     checks: list[tuple[str, list[str], set[str], str]] = []
-    contacts = {c.id for c in kb.contacts()}
     if isinstance(model, Programme):
-        checks += [("contacts", model.contacts, contacts, "Ansprechstelle"),
-                   ("regions", model.regions, set(kb.regions), "Region")]
+        checks += [("contacts", model.contacts, known.contacts, "Ansprechstelle"),
+                   ("regions", model.regions, known.regions, "Region")]
     elif isinstance(model, Contact):
-        checks.append(("responsible_for", model.responsible_for, set(kb.regions), "Region"))
+        checks.append(("responsible_for", model.responsible_for, known.regions, "Region"))
     elif isinstance(model, Term):
-        checks.append(("see_also", model.see_also, set(kb.entries), "Eintrag"))
+        checks.append(("see_also", model.see_also, known.entries, "Eintrag"))
     elif isinstance(model, RegionsFile):
         for i, region in enumerate(model.regions):
-            if region.parent and region.parent not in kb.regions:
+            if region.parent and region.parent not in known.regions:
                 yield Problem(file, source.line_of(("regions", i, "parent")),
                               f"Unbekannte Region „{region.parent}“ bei „parent“")
-    for field, ids, known, label in checks:
+    for field, ids, valid, label in checks:
         for i, ref in enumerate(ids):
-            if ref not in known:
+            if ref not in valid:
                 yield Problem(file, source.line_of((field, i)),
                               f"Unbekannte {label} „{ref}“ bei „{field}“")
 

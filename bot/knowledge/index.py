@@ -8,13 +8,14 @@ two words within one edit share a one-letter deletion.
 
 from __future__ import annotations
 
+import itertools
 import math
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.knowledge.normalize import content_stems, content_words, joined_stems
+from bot.knowledge.normalize import content_words, stem
 
 TITLE, EXAMPLE, TOPIC, BODY = 1.0, 0.85, 0.5, 0.3
 MIN_FUZZY_LENGTH = 5
@@ -64,6 +65,7 @@ class Index:
         count = max(len(self.docs), 1)
         self.idf = {t: math.log(1 + count / len(p[0])) for t, p in self.postings.items()}
         self.unknown_idf = math.log(1 + count)
+        self._lookups: dict[str, dict[int, float]] = {}
         self._deletes: dict[str, list[str]] = defaultdict(list)
         for term in self.postings:
             if len(term) >= MIN_FUZZY_LENGTH:
@@ -72,18 +74,31 @@ class Index:
 
     def _add(self, doc: Document, raw: dict[str, dict[int, float]]) -> None:
         number = len(self.docs)
+        phrases: list[str] = []
         fields = ((doc.names, TITLE), (doc.examples, EXAMPLE), (doc.topics, TOPIC),
                   (doc.body, BODY))
         for texts, weight in fields:
             for text in texts:
-                stems = content_stems(text, self.synonyms)
+                found = content_words(text)  # normalise each text once
+                stems = [self.synonyms.get(s, s) for s in map(stem, found)]
                 if weight == TITLE:
-                    stems += joined_stems(text)
+                    stems += [stem(a + b) for a, b in itertools.pairwise(found)]
+                if weight >= EXAMPLE:
+                    # Sorted words: the reranker compares them with a plain ratio.
+                    phrases.append(" ".join(sorted(found)))
                 for term in stems:
-                    if raw[term].get(number, 0.0) < weight:
-                        raw[term][number] = weight
-        phrases = tuple(" ".join(content_words(t)) for t in (*doc.names, *doc.examples))
-        self.docs.append(IndexedDoc(doc.entry_id, doc.kind, doc.title, phrases))
+                    postings = raw[term]
+                    if postings.get(number, 0.0) < weight:
+                        postings[number] = weight
+        self.docs.append(IndexedDoc(doc.entry_id, doc.kind, doc.title, tuple(phrases)))
+
+    def weights_of(self, term: str) -> dict[int, float]:
+        """Return entry → weight for ``term`` (built on first use; only common terms need it)."""
+        found = self._lookups.get(term)
+        if found is None:
+            docs, weights = self.postings[term]
+            found = self._lookups[term] = dict(zip(docs, weights, strict=True))
+        return found
 
     def similar_terms(self, term: str) -> list[str]:
         """Return indexed terms one edit (or an adjacent swap) away from ``term``."""

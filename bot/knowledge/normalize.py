@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "é": "e", "è": "e", "à": "a"})
-_DIGRAPHS = re.compile(r"(ae|oe|ue)")
+_REPLACEMENTS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"), ("é", "e"), ("è", "e"),
+                 ("à", "a"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 STOPWORDS = frozenset(
@@ -30,7 +30,7 @@ STOPWORDS = frozenset(
     tag frage eigentlich mal gerne brauche brauchen wollen mochte mochten wurde wurden viel viele
     fur furs furn wann warum weshalb wieso nachste nachsten geht gehts sowas etwas denn halt
     kriege kriegen bekomme bekommen gerade bald schon immer nie einfach genau bitte
-    mach mache machen macht machst
+    mach mache machen macht machst lohnt lohnen passt passen
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
@@ -44,8 +44,12 @@ _SUFFIXES = (
 
 def fold(text: str) -> str:
     """Casefold and fold umlauts, ß and ae/oe/ue digraphs; keep spaces and punctuation."""
-    lowered = text.casefold().translate(_FOLD)
-    return _DIGRAPHS.sub(lambda m: m[1][0], lowered)
+    folded = text.casefold()
+    # Chained replace is several times faster than translate() or a regex here.
+    for old, new in _REPLACEMENTS:
+        if old in folded:
+            folded = folded.replace(old, new)
+    return folded
 
 
 def words(text: str) -> list[str]:

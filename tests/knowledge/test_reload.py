@@ -68,7 +68,8 @@ async def test_invalid_change_keeps_last_good_and_reports_once(
     touch(folder / "programm.yaml", "kind: programm\nid: test-scheck\ntitle: [kaputt\n")
     assert await watcher.check_once() == "rejected"
     assert holder.get() is before
-    assert str(recorder.problems[0][0]).startswith("wissen/programm.yaml:3: YAML-Syntaxfehler")
+    first = str(recorder.problems[0][0])
+    assert first.startswith("wissen/programm.yaml:3: YAML-Syntaxfehler: Liste mit „[“")
     touch(folder / "kontakt.yaml", (folder / "kontakt.yaml").read_text(encoding="utf-8") + "\n")
     assert await watcher.check_once() == "rejected"
     assert len(recorder.problems) == 1  # same problems: coordinators are not told again
