@@ -14,6 +14,9 @@ from bot.knowledge.service import Knowledge
 from bot.settings import shipped_knowledge_dir
 
 ROOT_DIR = Path(__file__).resolve().parents[1]
+# Database fixtures (db_url, db_engine, …) for storage, reminder and transport tests.
+pytest_plugins = ["tests.databases"]
+
 DATA = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 11, 26)
 
