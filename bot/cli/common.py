@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from bot.clock import Clock, SystemClock, berlin_today
+from bot import app
+from bot.clock import Clock, SystemClock
 from bot.dialogue.core import Dialogue
 from bot.knowledge.service import Knowledge
 from bot.settings import Settings
@@ -24,11 +25,10 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 def load_knowledge(settings: Settings, clock: Clock) -> Knowledge:
     """Load the configured knowledge or raise KnowledgeError."""
-    return Knowledge.load(settings.knowledge_dir, berlin_today(clock))
+    return app.load_knowledge(settings, clock).get()
 
 
-def build_dialogue(args: argparse.Namespace, clock: Clock | None = None) -> Dialogue:
-    """Load knowledge and build a dialogue for one-shot commands."""
-    clock = clock or SystemClock()
-    knowledge = load_knowledge(settings_of(args), clock)
-    return Dialogue(lambda: knowledge, clock)
+def build_dialogue(args: argparse.Namespace) -> Dialogue:
+    """Build a dialogue without storage, for one-shot commands such as ``ask``."""
+    clock = SystemClock()
+    return app.build_dialogue(app.load_knowledge(settings_of(args), clock), clock, None)

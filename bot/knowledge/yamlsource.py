@@ -14,8 +14,9 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 Path = tuple[str | int, ...]
-# libyaml's parser gives the same nodes and marks about ten times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's parser gives the same nodes and marks about ten times faster; the base
+# resolver skips implicit typing, which we do not want anyway (every scalar is text).
+_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 

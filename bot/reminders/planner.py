@@ -77,8 +77,10 @@ class ProgrammeIndex:
 
     def _covering(self, region_id: str) -> list[Programme]:
         if region_id not in self._by_region:
+            # KnowledgeBase.covers, with the region chain built once per region.
+            chain = {r.id for r in self._kb.region_chain(region_id)}
             self._by_region[region_id] = [
-                p for p in self.programmes.values() if self._kb.covers(p, region_id)
+                p for p in self.programmes.values() if not chain.isdisjoint(p.regions)
             ]
         return self._by_region[region_id]
 
@@ -120,9 +122,10 @@ class DesiredReminders:
         for sub in subscriptions:
             profile = (sub.kind, sub.target, sub.lead_days, sub.send_time)
             owners.setdefault(profile, []).append(sub.subscriber_id)
-        due_cache: dict[tuple[dt.date, str], dt.datetime] = {}
-        self._groups = [(ids, _slots(index, profile, latest_due, due_cache))
-                        for profile, ids in owners.items()]
+        self._index, self._latest_due = index, latest_due
+        self._due: dict[tuple[dt.date, int, str], dt.datetime] = {}
+        self._stems: dict[str, list[tuple[Occurrence, str]]] = {}
+        self._groups = [(ids, self._slots(profile)) for profile, ids in owners.items()]
 
     def keys(self) -> set[str]:
         """Return the ``dedupe_key`` of every wanted row."""
@@ -134,41 +137,48 @@ class DesiredReminders:
 
     def rows(self, missing: Collection[str], after: dt.datetime) -> list[DeadlineRow]:
         """Return the rows of the ``missing`` keys that are due after ``after``, once each."""
-        todo, found = set(missing), []
+        todo: set[str] = set(missing)
+        found: list[DeadlineRow] = []
         for owners, slots in self._groups:
             for slot in slots:
-                if slot.due_at <= after:
+                if slot.due_at <= after or not todo:
                     continue
                 programme, occurrence = slot.programme, slot.occurrence
+                row = (programme.id, programme.title, occurrence.date, occurrence.label,
+                       slot.lead, slot.due_at)
                 for owner in owners:
                     key = _key(owner, slot.suffix)
                     if key in todo:
-                        todo.discard(key)
-                        found.append((key, owner, programme.id, programme.title,
-                                      occurrence.date, occurrence.label, slot.lead,
-                                      slot.due_at))
+                        todo.remove(key)
+                        found.append((key, owner, *row))
         return found
 
+    def _slots(self, profile: _Profile) -> list[_Slot]:
+        kind, target, leads, send_time = profile
+        found = []
+        for programme in self._index.matching(kind, target):
+            for occurrence, stem in self._occurrences(programme):
+                for lead in leads:
+                    due_at = self._due_at(occurrence.date, lead, send_time)
+                    if due_at <= self._latest_due:
+                        # send_time is part of the key: changing it re-plans the row.
+                        found.append(_Slot(f"{stem}:{lead}:{send_time}", programme, occurrence,
+                                           lead, due_at))
+        return found
 
-def _slots(
-    index: ProgrammeIndex, profile: _Profile, latest_due: dt.datetime,
-    due_cache: dict[tuple[dt.date, str], dt.datetime],
-) -> list[_Slot]:
-    kind, target, leads, send_time = profile
-    found = []
-    for programme in index.matching(kind, target):
-        for occurrence in index.occurrences[programme.id]:
-            for lead in leads:
-                day = occurrence.date - dt.timedelta(days=lead)
-                if (day, send_time) not in due_cache:
-                    due_cache[day, send_time] = local_instant(day, send_time)
-                due_at = due_cache[day, send_time]
-                if due_at <= latest_due:
-                    # send_time is part of the key: changing it re-plans the row.
-                    suffix = ":".join((programme.id, occurrence.date.isoformat(),
-                                       _short_hash(occurrence.label), str(lead), send_time))
-                    found.append(_Slot(suffix, programme, occurrence, lead, due_at))
-    return found
+    def _occurrences(self, programme: Programme) -> list[tuple[Occurrence, str]]:
+        """Return the programme's occurrences with the key part they contribute."""
+        if programme.id not in self._stems:
+            self._stems[programme.id] = [
+                (o, f"{programme.id}:{o.date.isoformat()}:{_short_hash(o.label)}")
+                for o in self._index.occurrences[programme.id]]
+        return self._stems[programme.id]
+
+    def _due_at(self, deadline: dt.date, lead: int, send_time: str) -> dt.datetime:
+        slot = (deadline, lead, send_time)
+        if slot not in self._due:
+            self._due[slot] = local_instant(deadline - dt.timedelta(days=lead), send_time)
+        return self._due[slot]
 
 
 def _key(owner: int, suffix: str) -> str:

@@ -58,6 +58,7 @@ R: Table = Reminder.__table__  # type: ignore[attr-defined]
 S: Table = Subscriber.__table__  # type: ignore[attr-defined]
 _CHUNK = 500  # ids per IN (...) list, well below SQLite's variable limit
 _ERROR_CHARS = 500
+_FETCH_ROWS = 10_000
 _SQLITE_LOCK_SECONDS = 30  # as long as SQLite's own busy timeout
 
 DeadlineRow = tuple[str, int, str, str, dt.date, str | None, int, dt.datetime]
@@ -218,7 +219,7 @@ class OutboxRepository:
                  "attempts": R.c.attempts + 1}
         with self._transaction() as conn:
             rows = _claim(conn, select(R.c.id).where(expired)
-                          .order_by(R.c.claimed_at, R.c.id).limit(limit), claim)
+                          .order_by(R.c.next_attempt_at, R.c.id).limit(limit), claim)
             if len(rows) < limit:
                 rows += _claim(conn, select(R.c.id).where(pending)
                                .order_by(R.c.next_attempt_at, R.c.id)
@@ -366,11 +367,12 @@ def _per_owner(
     conn: Connection, query: Any, subscriber_ids: Collection[int] | None
 ) -> Iterable[Any]:
     """Run ``query`` for all chats, or in chunks of ``subscriber_ids``."""
-    if subscriber_ids is None:
-        yield from conn.execute(query)
-        return
-    for part in chunks(sorted(subscriber_ids)):
-        yield from conn.execute(query.where(R.c.subscriber_id.in_(part)))
+    queries = [query] if subscriber_ids is None else [
+        query.where(R.c.subscriber_id.in_(part)) for part in chunks(sorted(subscriber_ids))]
+    for one in queries:
+        # fetchmany in blocks: iterating a result row by row costs a call per row.
+        for block in conn.execute(one).partitions(_FETCH_ROWS):
+            yield from block
 
 
 def _claim(conn: Connection, candidates: Any, values: dict[str, Any]) -> list[Any]:
