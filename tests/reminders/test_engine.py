@@ -120,11 +120,19 @@ async def test_two_engines_never_send_a_row_twice(
     outbox.insert(rows, NINE)
     clock.set(NINE)
 
-    async def yield_often(_: Recipient) -> None:
-        await asyncio.sleep(0)  # interleave the two engines
+    second_started = asyncio.Event()
+
+    async def wait_for_second(_: Recipient) -> None:
+        # Hold the first engine in its first send until the second one sends too, so the
+        # two really overlap whatever the thread scheduling (a loaded CI machine).
+        await asyncio.wait_for(second_started.wait(), timeout=10)
+
+    async def mark_second(_: Recipient) -> None:
+        second_started.set()
+        await asyncio.sleep(0)
 
     second_db = create_db_engine(db_url)
-    senders = [FakeSender(before_send=yield_often) for _ in range(2)]
+    senders = [FakeSender(before_send=wait_for_second), FakeSender(before_send=mark_second)]
     engines = [
         ReminderEngine(OutboxRepository(db), s, clock,
                        config=EngineConfig(worker_id=f"w{i}", batch_size=5, concurrency=3))
