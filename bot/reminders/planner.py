@@ -98,20 +98,22 @@ class _Slot:
     """One reminder a subscription profile asks for; the key is ``d:<subscriber>:<suffix>``."""
 
     suffix: str
-    programme: Programme
-    occurrence: Occurrence
-    lead: int
     due_at: dt.datetime
+    # The rest of the row after dedupe_key and subscriber_id (see DeadlineRow).
+    tail: tuple[str, str, dt.date, str | None, int, dt.datetime]
 
 
 _Profile = tuple[TargetKind, str, tuple[int, ...], str]  # kind, target, lead days, send time
+# Suffixes longer than this may give a key over the column length (hashed, see _key).
+_LONG_SUFFIX = _MAX_KEY - len("d::") - 20
 
 
 class DesiredReminders:
     """Every deadline row the subscriptions ask for, due no later than ``latest_due``.
 
-    Rows whose time has already passed are included (so existing ones are not
-    cancelled); :meth:`rows` leaves them out of what is inserted.
+    :attr:`keys` holds the ``dedupe_key`` of every wanted row. Rows whose time has
+    already passed are included (so existing ones are not cancelled); :meth:`rows`
+    leaves them out of what is inserted.
     """
 
     def __init__(
@@ -125,32 +127,35 @@ class DesiredReminders:
         self._index, self._latest_due = index, latest_due
         self._due: dict[tuple[dt.date, int, str], dt.datetime] = {}
         self._stems: dict[str, list[tuple[Occurrence, str]]] = {}
-        self._groups = [(ids, self._slots(profile)) for profile, ids in owners.items()]
+        self._by_suffix: dict[str, _Slot] = {}
+        self._hashed: dict[str, tuple[int, _Slot]] = {}
+        self.keys: set[str] = set()
+        for profile, ids in owners.items():
+            self._add(ids, self._slots(profile))
 
-    def keys(self) -> set[str]:
-        """Return the ``dedupe_key`` of every wanted row."""
-        found: set[str] = set()
-        for owners, slots in self._groups:
-            for slot in slots:
-                found.update(_key(owner, slot.suffix) for owner in owners)
-        return found
+    def _add(self, owners: list[int], slots: list[_Slot]) -> None:
+        prefixes = [f"d:{owner}:" for owner in owners]
+        for slot in slots:
+            self._by_suffix.setdefault(slot.suffix, slot)
+            if len(slot.suffix) <= _LONG_SUFFIX:
+                self.keys.update([prefix + slot.suffix for prefix in prefixes])
+                continue
+            for owner in owners:
+                key = _key(owner, slot.suffix)
+                self.keys.add(key)
+                self._hashed.setdefault(key, (owner, slot))
 
-    def rows(self, missing: Collection[str], after: dt.datetime) -> list[DeadlineRow]:
-        """Return the rows of the ``missing`` keys that are due after ``after``, once each."""
-        todo: set[str] = set(missing)
+    def rows(self, missing: Iterable[str], after: dt.datetime) -> list[DeadlineRow]:
+        """Return the rows of the ``missing`` keys (from :attr:`keys`) due after ``after``."""
         found: list[DeadlineRow] = []
-        for owners, slots in self._groups:
-            for slot in slots:
-                if slot.due_at <= after or not todo:
-                    continue
-                programme, occurrence = slot.programme, slot.occurrence
-                row = (programme.id, programme.title, occurrence.date, occurrence.label,
-                       slot.lead, slot.due_at)
-                for owner in owners:
-                    key = _key(owner, slot.suffix)
-                    if key in todo:
-                        todo.remove(key)
-                        found.append((key, owner, *row))
+        for key in missing:
+            if key in self._hashed:
+                owner, slot = self._hashed[key]
+            else:
+                _, owner_text, suffix = key.split(":", 2)
+                owner, slot = int(owner_text), self._by_suffix[suffix]
+            if slot.due_at > after:
+                found.append((key, owner, *slot.tail))
         return found
 
     def _slots(self, profile: _Profile) -> list[_Slot]:
@@ -162,8 +167,9 @@ class DesiredReminders:
                     due_at = self._due_at(occurrence.date, lead, send_time)
                     if due_at <= self._latest_due:
                         # send_time is part of the key: changing it re-plans the row.
-                        found.append(_Slot(f"{stem}:{lead}:{send_time}", programme, occurrence,
-                                           lead, due_at))
+                        found.append(_Slot(f"{stem}:{lead}:{send_time}", due_at, (
+                            programme.id, programme.title, occurrence.date, occurrence.label,
+                            lead, due_at)))
         return found
 
     def _occurrences(self, programme: Programme) -> list[tuple[Occurrence, str]]:
@@ -247,7 +253,7 @@ class ReminderPlanner:
         subscriptions = self._subscriptions.active_subscriptions(subscriber_ids)
         index = ProgrammeIndex(kb, today)
         desired = DesiredReminders(index, subscriptions, now + self._horizon)
-        wanted = desired.keys()
+        wanted = desired.keys
         existing = self._outbox.planned_keys(today, subscriber_ids)
         new = desired.rows(wanted - existing.pending.keys() - existing.other, now)
         stale = [row_id for key, row_id in existing.pending.items() if key not in wanted]

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -35,7 +36,6 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
-    or_,
     select,
     update,
 )
@@ -60,6 +60,9 @@ _CHUNK = 500  # ids per IN (...) list, well below SQLite's variable limit
 _ERROR_CHARS = 500
 _FETCH_ROWS = 10_000
 _SQLITE_LOCK_SECONDS = 30  # as long as SQLite's own busy timeout
+# Page cache (KiB, negative as SQLite wants it) during a bulk insert; the default 2 MB
+# thrashes once the indexes of a million-row outbox no longer fit.
+_SQLITE_BULK_CACHE = -256 * 1024
 
 DeadlineRow = tuple[str, int, str, str, dt.date, str | None, int, dt.datetime]
 """A new deadline row: dedupe_key, subscriber_id, programme_id, text, occurs_on, step,
@@ -78,6 +81,8 @@ _SQLITE_INSERT = (
     "lead_days, due_at, next_attempt_at, kind, state, attempts, late, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?) ON CONFLICT (dedupe_key) DO NOTHING"
 )
+_KEYS_SQL = ("SELECT dedupe_key, id, state, programme_id FROM reminder "
+             "WHERE kind = ? AND occurs_on >= ?")
 _CLAIMED_COLUMNS = (R.c.id, R.c.subscriber_id, R.c.kind, R.c.text, R.c.occurs_on, R.c.step,
                     R.c.lead_days, R.c.due_at, R.c.attempts, R.c.dedupe_key)
 
@@ -151,7 +156,9 @@ class OutboxRepository:
         found = PlannedKeys()
         pending, programmes = found.pending, found.pending_programmes
         with self._transaction() as conn:
-            for key, row_id, state, programme_id in _per_owner(conn, query, subscriber_ids):
+            rows = (_all_deadline_keys(conn, today) if subscriber_ids is None
+                    else _per_owner(conn, query, subscriber_ids))
+            for key, row_id, state, programme_id in rows:
                 if state == State.PENDING:
                     pending[key] = row_id
                     programmes.add(programme_id)
@@ -226,8 +233,10 @@ class OutboxRepository:
                                .limit(limit - len(rows)), claim)
             owners = sorted({row.subscriber_id for row in rows})
             for part in chunks(owners):
-                rows += _claim(conn, select(R.c.id).where(
-                    or_(expired, pending), R.c.subscriber_id.in_(part)), claim)
+                # Two statements, so each walks ix_reminder_subscriber_state_next.
+                for due in (pending, expired):
+                    rows += _claim(conn, select(R.c.id).where(
+                        due, R.c.subscriber_id.in_(part)), claim)
             return _claimed(conn, rows)
 
     def mark_sent(
@@ -309,29 +318,41 @@ def insert_deadlines(conn: Connection, rows: Sequence[DeadlineRow], now: dt.date
     """Insert new pending deadline rows in bulk, skipping existing ``dedupe_key`` values."""
     if not rows:
         return
+    # In key order, the unique index grows at a few places instead of on random pages
+    # (keys start with the subscriber id, so its index profits too).
+    rows = sorted(rows, key=itemgetter(0))
     if conn.dialect.name == "postgresql":
-        _NEW.create(conn)
-        driver = conn.connection.driver_connection  # psycopg, inside this transaction
-        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-                "COPY new_deadline FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        values = select(*_NEW.c, _NEW.c.due_at, literal(ReminderKind.DEADLINE),
-                        literal(State.PENDING), literal(0), literal(False),
-                        literal(now, UtcDateTime()))
-        conn.execute(
-            postgresql.insert(R).from_select(
-                [*DEADLINE_COLUMNS, "next_attempt_at", "kind", "state", "attempts", "late",
-                 "created_at"], values)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        _copy_and_insert(conn, rows, now)
         return
     day, instant = _sqlite_converter(conn, Date()), _sqlite_converter(conn, UtcDateTime())
     created, kind, state = instant(now), str(ReminderKind.DEADLINE), str(State.PENDING)
-    conn.exec_driver_sql(_SQLITE_INSERT, [
-        (key, owner, programme, text, day(occurs_on), step, lead, instant(due_at),
-         instant(due_at), kind, state, created)
-        for key, owner, programme, text, occurs_on, step, lead, due_at in rows
-    ])
+    (cache_pages,) = conn.exec_driver_sql("PRAGMA cache_size").one()
+    conn.exec_driver_sql(f"PRAGMA cache_size = {_SQLITE_BULK_CACHE}")
+    try:
+        conn.exec_driver_sql(_SQLITE_INSERT, [
+            (key, owner, programme, text, day(occurs_on), step, lead, instant(due_at),
+             instant(due_at), kind, state, created)
+            for key, owner, programme, text, occurs_on, step, lead, due_at in rows
+        ])
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache_pages)}")
+
+
+def _copy_and_insert(conn: Connection, rows: Sequence[DeadlineRow], now: dt.datetime) -> None:
+    _NEW.create(conn)
+    driver = conn.connection.driver_connection  # psycopg, inside this transaction
+    with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+            "COPY new_deadline FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    values = select(*_NEW.c, _NEW.c.due_at, literal(ReminderKind.DEADLINE),
+                    literal(State.PENDING), literal(0), literal(False),
+                    literal(now, UtcDateTime()))
+    conn.execute(
+        postgresql.insert(R).from_select(
+            [*DEADLINE_COLUMNS, "next_attempt_at", "kind", "state", "attempts", "late",
+             "created_at"], values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"]))
 
 
 def _sqlite_converter(conn: Connection, type_: Any) -> Callable[[Any], Any]:
@@ -373,6 +394,25 @@ def _per_owner(
         # fetchmany in blocks: iterating a result row by row costs a call per row.
         for block in conn.execute(one).partitions(_FETCH_ROWS):
             yield from block
+
+
+def _all_deadline_keys(conn: Connection, today: dt.date) -> Iterator[tuple[Any, ...]]:
+    """Stream (dedupe_key, id, state, programme_id) through the driver's own cursor.
+
+    A million SQLAlchemy rows cost seconds more than the plain tuples of the driver.
+    """
+    params: tuple[Any, ...]
+    if conn.dialect.name == "postgresql":
+        sql, params = _KEYS_SQL.replace("?", "%s"), (str(ReminderKind.DEADLINE), today)
+    else:
+        sql, params = _KEYS_SQL, (str(ReminderKind.DEADLINE), today.isoformat())
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        while block := cursor.fetchmany(_FETCH_ROWS):
+            yield from block
+    finally:
+        cursor.close()
 
 
 def _claim(conn: Connection, candidates: Any, values: dict[str, Any]) -> list[Any]:

@@ -127,11 +127,12 @@ class Reminder(SQLModel, table=True):
     __table_args__ = (
         # The sweep's claim query: pending rows by next attempt, expired leases by claim time.
         Index("ix_reminder_state_next", "state", "next_attempt_at"),
-        Index("ix_reminder_subscriber_state", "subscriber_id", "state"),
+        # The claim's second step (the other due rows of the same chats) and per-chat reads.
+        Index("ix_reminder_subscriber_state_next", "subscriber_id", "state", "next_attempt_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    subscriber_id: int = Field(sa_column=_owner_fk(index=False))  # see ix_reminder_subscriber_state
+    subscriber_id: int = Field(sa_column=_owner_fk(index=False))  # see ix_reminder_subscriber_…
     kind: str = Field(max_length=10)  # deadline | personal | notice
     programme_id: str | None = Field(default=None, max_length=200)
     personal_reminder_id: int | None = Field(

@@ -107,4 +107,4 @@ def test_database_url(tmp_path: Path) -> None:
 
 def test_migrations_are_found_and_have_one_head() -> None:
     assert (migrations_dir() / "env.py").is_file()
-    assert head_revision() == "0003"
+    assert head_revision() == "0004"
