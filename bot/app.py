@@ -60,10 +60,14 @@ def open_storage(settings: Settings, clock: Clock) -> Storage:
     """
     url = database_url(settings.data_dir, settings.database_url)
     engine = create_db_engine(url)
-    if engine.url.get_backend_name() == "sqlite":
-        upgrade(engine)
-    else:
-        check_schema(engine)
+    try:
+        if engine.url.get_backend_name() == "sqlite":
+            upgrade(engine)
+        else:
+            check_schema(engine)
+    except Exception:
+        engine.dispose()  # refusing to start must not leave connections open
+        raise
     subscriptions = SubscriptionRepository(engine, clock)
     outbox = OutboxRepository(engine)
     planner = ReminderPlanner(subscriptions, outbox, clock)

@@ -1,0 +1,41 @@
+"""Start-up wiring: the schema policy per database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import open_storage
+from bot.clock import FixedClock
+from bot.errors import ConfigError
+from bot.settings import Settings
+from bot.storage import database_url
+from bot.storage.migrate import head_revision, upgrade
+from bot.storage.testing import temporary_postgres_database
+
+
+def test_embedded_sqlite_upgrades_itself(tmp_path: Path, clock: FixedClock) -> None:
+    storage = open_storage(Settings.from_env({"FOERDERLOTSE_DATA_DIR": str(tmp_path)}), clock)
+    storage.close()
+    assert (tmp_path / "foerderlotse.db").exists()
+
+
+def test_postgresql_on_an_old_schema_refuses_and_names_the_command(
+        postgres_admin: str, tmp_path: Path, clock: FixedClock) -> None:
+    with temporary_postgres_database(postgres_admin) as url:
+        settings = Settings.from_env({"FOERDERLOTSE_DATA_DIR": str(tmp_path),
+                                      "FOERDERLOTSE_DATABASE_URL": url})
+        with pytest.raises(ConfigError, match="foerderlotse db upgrade"):
+            open_storage(settings, clock)
+        upgrade(url, "0001")
+        with pytest.raises(ConfigError, match=r"veraltet \(0001, benötigt "):
+            open_storage(settings, clock)
+        upgrade(url)
+        storage = open_storage(settings, clock)
+        storage.close()
+        assert head_revision() == "0004"
+
+
+def test_plain_postgresql_urls_use_psycopg3(tmp_path: Path) -> None:
+    assert database_url(tmp_path, "postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
