@@ -10,7 +10,7 @@ from typing import Any
 
 from bot import app
 from bot.cli.common import add_knowledge_option, settings_of
-from bot.cli.table import as_json, table
+from bot.cli.table import show, table
 from bot.clock import SystemClock
 from bot.demand import gaps, stats
 
@@ -45,12 +45,8 @@ def run_gaps(args: argparse.Namespace) -> int:
     headers = ["anzahl", "weiß nicht", "meinten sie", "beispiele"]
     rows = [[g.count, g.statuses["unknown"], g.statuses["choices"], " | ".join(g.examples)]
             for g in found]
-    if args.json:
-        print(as_json(headers, rows))
-    elif rows:
-        print(table(headers, rows))
-    else:
-        print(f"Keine unbeantworteten Fragen in den letzten {args.tage} Tagen.")
+    show(headers, rows, args.json,
+         f"Keine unbeantworteten Fragen in den letzten {args.tage} Tagen.")
     return 0
 
 

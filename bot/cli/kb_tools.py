@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.common import add_knowledge_option, load_knowledge, settings_of
-from bot.cli.table import as_json, table
+from bot.cli.table import show, table
 from bot.clock import SystemClock, berlin_today
 from bot.dialogue import formats
 from bot.errors import UserError
@@ -49,12 +49,8 @@ def run_stale(args: argparse.Namespace) -> int:
     items = stale_entries(knowledge.base, berlin_today(clock), args.monate)
     headers = ["id", "art", "titel", "geprüft", "grund"]
     rows = [[i.entry_id, i.kind, i.title, formats.date(i.verified_on), i.reason] for i in items]
-    if args.json:
-        print(as_json(headers, rows))
-    elif rows:
-        print(table(headers, rows))
-    else:
-        print(f"Alles aktuell: kein Eintrag älter als {args.monate} Monate, keine Runde vorbei.")
+    show(headers, rows, args.json,
+         f"Alles aktuell: kein Eintrag älter als {args.monate} Monate, keine Runde vorbei.")
     return 1 if rows else 0
 
 

@@ -21,3 +21,12 @@ def as_json(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Return ``rows`` as a JSON list of objects keyed by ``headers``."""
     return json.dumps([dict(zip(headers, row, strict=True)) for row in rows],
                       ensure_ascii=False, indent=2, default=str)
+
+
+def show(headers: Sequence[str], rows: Sequence[Sequence[Any]], json_output: bool,
+         empty: str) -> None:
+    """Print ``rows`` as JSON, as a table, or ``empty`` when there are none."""
+    if json_output:
+        print(as_json(headers, rows))
+    else:
+        print(table(headers, rows) if rows else empty)
