@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import types
 from pathlib import Path
 
 import pytest
 from nio import RoomSendError
 
+from bot.dialogue.core import Dialogue
 from bot.dialogue.messages import Choice, Reply
 from bot.errors import ConfigError, TransportError
 from bot.reminders.sender import PermanentFailure, RetryLater
 from bot.transports.matrix.client import LoginRejected, error_for
 from bot.transports.matrix.config import MatrixConfig, TrustPolicy
+from bot.transports.matrix.handlers import SyncHandler
 from bot.transports.matrix.mentions import addressed, names_of
 from bot.transports.matrix.render import Renderer
 
@@ -116,3 +120,33 @@ def test_nio_error_responses_become_exceptions(source: dict[str, object], error:
     if retry_after is not None:
         assert isinstance(exception, RetryLater)
         assert exception.retry_after == retry_after
+
+
+class FlakyConnection:
+    """A connection whose first posts fail as if the homeserver were unreachable."""
+
+    def __init__(self, failures: int) -> None:
+        self.config = types.SimpleNamespace()
+        self.failures = failures
+        self.posts: list[str] = []
+
+    async def post(self, room_id: str, content: dict[str, object], txn_id: str) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise RetryLater("sync: ClientConnectorError")
+        self.posts.append(txn_id)
+
+
+async def test_a_reply_survives_a_short_outage(dialogue: Dialogue,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", no_sleep)
+    connection = FlakyConnection(failures=5)
+    handler = SyncHandler(connection, dialogue, None)  # type: ignore[arg-type]
+    await handler._send("!room:x", {"body": "Antwort"}, "txn-1")
+    assert connection.posts == ["txn-1"]  # one post, same transaction id throughout
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0]  # growing backoff, not three tries

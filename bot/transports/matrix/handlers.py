@@ -35,8 +35,8 @@ UNDECRYPTABLE = (
 )
 GROUP_HINT = ("In diesem Gruppenraum antworte ich auf Befehle wie !hilfe und auf Nachrichten, "
               "in denen Sie mich erwähnen.")
-_REPLY_ATTEMPTS = 3
-_MAX_WAIT = 60.0
+_REPLY_PATIENCE = 120.0  # seconds a reply may wait for the homeserver
+_MAX_WAIT = 30.0
 
 
 def txn_for(kind: str, event_id: str) -> str:
@@ -158,15 +158,21 @@ class SyncHandler:
 
     async def _send(self, room_id: str, content: dict[str, Any], txn_id: str) -> None:
         """Post a reply, honouring rate limits; the same ``txn_id`` makes retries safe."""
-        for attempt in range(1, _REPLY_ATTEMPTS + 1):
+        # The sync token is already saved, so a reply given up on is never sent: keep
+        # trying through a short outage (the sync loop waits for the line anyway).
+        loop = asyncio.get_running_loop()
+        give_up_at, delay = loop.time() + _REPLY_PATIENCE, 1.0
+        while True:
             try:
                 await self._connection.post(room_id, content, txn_id)
                 return
             except RetryLater as error:
-                if attempt == _REPLY_ATTEMPTS:
+                wait = min(max(error.retry_after, delay), _MAX_WAIT)
+                if loop.time() + wait > give_up_at:
                     logger.warning("Giving up on a reply in %s: %s", room_id, error)
                     return
-                await asyncio.sleep(min(max(error.retry_after, 1.0), _MAX_WAIT))
+                await asyncio.sleep(wait)
+                delay = min(delay * 2, _MAX_WAIT)
             except Exception:
                 logger.exception("Could not reply in %s", room_id)
                 return
