@@ -37,3 +37,14 @@ def test_out_of_scope_rejected_at_least_90_percent(report: Report) -> None:
 def test_wrong_answers_are_rare(report: Report) -> None:
     # A wrong answer stated with confidence is worse than "Meinten Sie …?" or "weiß ich nicht".
     assert report.summary()["answered_wrong"] <= 0.03, "\n".join(report.misses)
+
+
+def test_every_place_resolves_to_an_office(shipped: Knowledge) -> None:
+    base = shipped.base
+    inside = [place for place in base.places.values()
+              if "westfalen-lippe" in {r.id for r in base.region_chain(place.region_id)}]
+    unresolved = [place.name for place in inside if not base.contacts_for(place.region_id)]
+    assert len(inside) > 60
+    assert unresolved == []
+    kreise = [r for r in base.regions.values() if r.type in ("kreis", "kreisfreie_stadt")]
+    assert len(kreise) == 27  # 18 Kreise and 9 kreisfreie Städte of Westfalen-Lippe
