@@ -27,7 +27,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.deadlines import Occurrence, occurrences
 from bot.knowledge.models import Programme
 from bot.storage import OutboxRepository, PlannedReminder, ReminderKind, SubscriptionRepository
-from bot.storage.outbox import DeadlineRow
+from bot.storage.bulk import DeadlineRow
 from bot.storage.records import PlannedRow, SubscriptionInfo, TargetKind, local_instant
 
 logger = logging.getLogger(__name__)

@@ -19,29 +19,30 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
-    Column,
-    Date,
     Integer,
-    MetaData,
     Table,
     and_,
     any_,
     bindparam,
     func,
-    literal,
     select,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from bot.storage.bulk import (
+    FETCH_ROWS,
+    DeadlineRow,
+    all_deadline_keys,
+    insert_deadlines,
+)
 from bot.storage.records import (
     ClaimedReminder,
     PlannedReminder,
@@ -50,7 +51,7 @@ from bot.storage.records import (
     ReminderKind,
     State,
 )
-from bot.storage.tables import Reminder, Subscriber, UtcDateTime
+from bot.storage.tables import Reminder, Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -58,31 +59,7 @@ R: Table = Reminder.__table__  # type: ignore[attr-defined]
 S: Table = Subscriber.__table__  # type: ignore[attr-defined]
 _CHUNK = 500  # ids per IN (...) list, well below SQLite's variable limit
 _ERROR_CHARS = 500
-_FETCH_ROWS = 10_000
 _SQLITE_LOCK_SECONDS = 30  # as long as SQLite's own busy timeout
-# Page cache (KiB, negative as SQLite wants it) during a bulk insert; the default 2 MB
-# thrashes once the indexes of a million-row outbox no longer fit.
-_SQLITE_BULK_CACHE = -256 * 1024
-
-DeadlineRow = tuple[str, int, str, str, dt.date, str | None, int, dt.datetime]
-"""A new deadline row: dedupe_key, subscriber_id, programme_id, text, occurs_on, step,
-lead_days, due_at (the order of :data:`DEADLINE_COLUMNS`)."""
-DEADLINE_COLUMNS = ("dedupe_key", "subscriber_id", "programme_id", "text", "occurs_on", "step",
-                    "lead_days", "due_at")
-
-# COPY target of a PostgreSQL re-plan; dropped at commit.
-_NEW = Table(
-    "new_deadline", MetaData(),
-    *(Column(name, R.c[name].type) for name in DEADLINE_COLUMNS),
-    prefixes=["TEMPORARY"], postgresql_on_commit="DROP",
-)
-_SQLITE_INSERT = (
-    "INSERT INTO reminder (dedupe_key, subscriber_id, programme_id, text, occurs_on, step, "
-    "lead_days, due_at, next_attempt_at, kind, state, attempts, late, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?) ON CONFLICT (dedupe_key) DO NOTHING"
-)
-_KEYS_SQL = ("SELECT dedupe_key, id, state, programme_id FROM reminder "
-             "WHERE kind = ? AND occurs_on >= ?")
 _CLAIMED_COLUMNS = (R.c.id, R.c.subscriber_id, R.c.kind, R.c.text, R.c.occurs_on, R.c.step,
                     R.c.lead_days, R.c.due_at, R.c.attempts, R.c.dedupe_key)
 
@@ -156,7 +133,7 @@ class OutboxRepository:
         found = PlannedKeys()
         pending, programmes = found.pending, found.pending_programmes
         with self._transaction() as conn:
-            rows = (_all_deadline_keys(conn, today) if subscriber_ids is None
+            rows = (all_deadline_keys(conn, today) if subscriber_ids is None
                     else _per_owner(conn, query, subscriber_ids))
             for key, row_id, state, programme_id in rows:
                 if state == State.PENDING:
@@ -314,60 +291,6 @@ def insert_planned(conn: Connection, rows: Sequence[PlannedReminder], now: dt.da
     conn.execute(statement, [_row_values(row, now) for row in rows])
 
 
-def insert_deadlines(conn: Connection, rows: Sequence[DeadlineRow], now: dt.datetime) -> None:
-    """Insert new pending deadline rows in bulk, skipping existing ``dedupe_key`` values."""
-    if not rows:
-        return
-    # In key order, the unique index grows at a few places instead of on random pages
-    # (keys start with the subscriber id, so its index profits too).
-    rows = sorted(rows, key=itemgetter(0))
-    if conn.dialect.name == "postgresql":
-        _copy_and_insert(conn, rows, now)
-        return
-    day, instant = _sqlite_converter(conn, Date()), _sqlite_converter(conn, UtcDateTime())
-    created, kind, state = instant(now), str(ReminderKind.DEADLINE), str(State.PENDING)
-    (cache_pages,) = conn.exec_driver_sql("PRAGMA cache_size").one()
-    conn.exec_driver_sql(f"PRAGMA cache_size = {_SQLITE_BULK_CACHE}")
-    try:
-        conn.exec_driver_sql(_SQLITE_INSERT, [
-            (key, owner, programme, text, day(occurs_on), step, lead, instant(due_at),
-             instant(due_at), kind, state, created)
-            for key, owner, programme, text, occurs_on, step, lead, due_at in rows
-        ])
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache_pages)}")
-
-
-def _copy_and_insert(conn: Connection, rows: Sequence[DeadlineRow], now: dt.datetime) -> None:
-    _NEW.create(conn)
-    driver = conn.connection.driver_connection  # psycopg, inside this transaction
-    with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-            "COPY new_deadline FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    values = select(*_NEW.c, _NEW.c.due_at, literal(ReminderKind.DEADLINE),
-                    literal(State.PENDING), literal(0), literal(False),
-                    literal(now, UtcDateTime()))
-    conn.execute(
-        postgresql.insert(R).from_select(
-            [*DEADLINE_COLUMNS, "next_attempt_at", "kind", "state", "attempts", "late",
-             "created_at"], values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"]))
-
-
-def _sqlite_converter(conn: Connection, type_: Any) -> Callable[[Any], Any]:
-    """Return a memoised bind conversion: few distinct instants, many rows."""
-    process = type_.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-    cache: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        if value not in cache:
-            cache[value] = value if process is None else process(value)
-        return cache[value]
-
-    return convert
-
-
 def _cancel(conn: Connection, ids: Sequence[int], reason: str) -> int:
     if not ids:
         return 0
@@ -392,27 +315,8 @@ def _per_owner(
         query.where(R.c.subscriber_id.in_(part)) for part in chunks(sorted(subscriber_ids))]
     for one in queries:
         # fetchmany in blocks: iterating a result row by row costs a call per row.
-        for block in conn.execute(one).partitions(_FETCH_ROWS):
+        for block in conn.execute(one).partitions(FETCH_ROWS):
             yield from block
-
-
-def _all_deadline_keys(conn: Connection, today: dt.date) -> Iterator[tuple[Any, ...]]:
-    """Stream (dedupe_key, id, state, programme_id) through the driver's own cursor.
-
-    A million SQLAlchemy rows cost seconds more than the plain tuples of the driver.
-    """
-    params: tuple[Any, ...]
-    if conn.dialect.name == "postgresql":
-        sql, params = _KEYS_SQL.replace("?", "%s"), (str(ReminderKind.DEADLINE), today)
-    else:
-        sql, params = _KEYS_SQL, (str(ReminderKind.DEADLINE), today.isoformat())
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        while block := cursor.fetchmany(_FETCH_ROWS):
-            yield from block
-    finally:
-        cursor.close()
 
 
 def _claim(conn: Connection, candidates: Any, values: dict[str, Any]) -> list[Any]:
