@@ -8,14 +8,13 @@ two words within one edit share a one-letter deletion.
 
 from __future__ import annotations
 
-import itertools
 import math
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.knowledge.normalize import content_words, stem
+from bot.knowledge.normalize import content_words, joined, stem
 
 TITLE, EXAMPLE, TOPIC, BODY = 1.0, 0.85, 0.5, 0.3
 MIN_FUZZY_LENGTH = 5
@@ -82,7 +81,7 @@ class Index:
                 found = content_words(text)  # normalise each text once
                 stems = [self.synonyms.get(s, s) for s in map(stem, found)]
                 if weight == TITLE:
-                    stems += [stem(a + b) for a, b in itertools.pairwise(found)]
+                    stems += joined(found)
                 if weight >= EXAMPLE:
                     # Sorted words: the reranker compares them with a plain ratio.
                     phrases.append(" ".join(sorted(found)))

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge.index import MIN_FUZZY_LENGTH, Index
-from bot.knowledge.normalize import content_words, stem
+from bot.knowledge.normalize import content_words, joined, stem
 
 SHORTLIST = 30
 FUZZY_PENALTY = 0.15
@@ -73,8 +73,8 @@ class Matcher:
         stems = [self._canonical(stem(w)) for w in words]
         units = [self._lookup(s) for s in stems]
         # A word pair written apart in the question may be one word in the knowledge.
-        for i in range(len(words) - 1):
-            pair = self._lookup(self._canonical(stem(words[i] + words[i + 1])))
+        for i, pair_stem in enumerate(joined(words)):
+            pair = self._lookup(self._canonical(pair_stem))
             if not pair.matches:
                 continue
             for unit in (units[i], units[i + 1]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 _REPLACEMENTS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"), ("é", "e"), ("è", "e"),
@@ -81,10 +81,14 @@ def content_stems(text: str, synonyms: Mapping[str, str] | None = None) -> list[
     return stems
 
 
-def joined_stems(text: str) -> list[str]:
+def joined(found: Sequence[str]) -> list[str]:
     """Return the stems of neighbouring words written together ("heimat scheck" → heimatscheck)."""
-    found = content_words(text)
     return [stem(a + b) for a, b in itertools.pairwise(found)]
+
+
+def joined_stems(text: str) -> list[str]:
+    """Return :func:`joined` for the content words of ``text``."""
+    return joined(content_words(text))
 
 
 def synonym_map(groups: Iterable[Iterable[str]]) -> dict[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from bot.knowledge.decision import Decision, Thresholds, decide
 from bot.knowledge.index import Document, Index
 from bot.knowledge.loader import load_directory
 from bot.knowledge.matcher import Matcher
-from bot.knowledge.models import Contact, Entry, Programme, Term
+from bot.knowledge.models import Contact, Entry, Programme
 from bot.knowledge.normalize import synonym_map
 
 
@@ -70,12 +69,3 @@ class Knowledge:
                     return self.base.get(candidate.entry_id)
                 return None
         return None
-
-    def entries_of(self, kind: str) -> Iterator[Entry]:
-        """Iterate over entries of one kind."""
-        for entry in self.base.entries.values():
-            if entry.kind == kind:
-                yield entry
-
-
-__all__ = ["Contact", "Knowledge", "Programme", "Term"]

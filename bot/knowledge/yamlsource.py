@@ -147,7 +147,3 @@ def _german(exc: yaml.MarkedYAMLError) -> str:
     problem = str(exc.problem or exc.context)
     return next((german for key, german in _HINTS if key in problem), problem)
 
-
-def tab_lines(text: str) -> list[SourceProblem]:
-    """Return one problem per line indented with a tab."""
-    return _tab_problems(text)

@@ -12,9 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from bot.dialogue.core import SUBSCRIBE_PREFIX
 from bot.dialogue.messages import Reply
-
-SUBSCRIBE_PREFIX = "sub:"  # the core's action data for "Fristen abonnieren"
 
 
 class Renderer:
