@@ -7,7 +7,9 @@ Delivery guarantees (each covered by a test in tests/reminders):
   claimed again once the lease expired. Delivery is therefore *at-least-once*: a crash
   after the messenger accepted the message but before the row was marked sent repeats
   that message. Senders get a stable ``dedupe_id`` so a transport with idempotent sends
-  (Matrix transaction ids) can suppress the repeat.
+  (Matrix transaction ids) can suppress the repeat. Outcomes are committed in groups
+  (:mod:`bot.reminders.commits`), so a crash repeats at most the messages of the last
+  ``commit_window`` seconds.
 * **No duplicates from concurrency.** Claims are atomic (see
   :mod:`bot.storage.outbox`); several sweeps or engines on one database never hold the
   same row, and only the lease holder may finish a row.
@@ -33,11 +35,12 @@ from itertools import groupby
 
 from bot.clock import BERLIN, Clock
 from bot.knowledge.deadlines import Occurrence
+from bot.reminders.commits import GroupCommit
 from bot.reminders.pacing import Pacer
 from bot.reminders.render import render
 from bot.reminders.sender import PermanentFailure, RetryLater, Sender
 from bot.storage.outbox import OutboxRepository
-from bot.storage.records import ClaimedReminder
+from bot.storage.records import ClaimedReminder, Outcome, State
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +58,10 @@ class EngineConfig:
     worker_id: str = field(default_factory=_default_worker_id)
     # Longer than the slowest batch (sending plus pacing), or rows would be re-claimed.
     lease: dt.timedelta = dt.timedelta(minutes=5)
-    batch_size: int = 100
+    batch_size: int = 200
+    # Outcomes are committed together at most this many seconds after the first one; a
+    # crash repeats at most the messages of this window.
+    commit_window: float = 0.25
     concurrency: int = 8
     late_after: dt.timedelta = dt.timedelta(minutes=15)
     max_attempts: int = 8
@@ -102,6 +108,7 @@ class ReminderEngine:
         self._clock = clock
         self._pacer = pacer or Pacer(limits={})
         self.config = config or EngineConfig()
+        self._commits = GroupCommit(outbox, self.config.worker_id, self.config.commit_window)
         # Overlapping sweeps in one process would be safe, but would only compete.
         self._lock = asyncio.Lock()
 
@@ -132,15 +139,18 @@ class ReminderEngine:
             async with limit:
                 await self._deliver(rows, result)
 
-        async with asyncio.TaskGroup() as group:
-            for _, rows in groupby(claimed, key=lambda r: r.subscriber_id):
-                group.create_task(one(list(rows)))
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _, rows in groupby(claimed, key=lambda r: r.subscriber_id):
+                    group.create_task(one(list(rows)))
+        finally:
+            await self._commits.flush()
 
     async def _deliver(self, rows: list[ClaimedReminder], result: SweepResult) -> None:
         now = self._clock.now()
         expired = [r for r in rows if deadline_passed(r, now)]
         if expired:
-            await self._drop(expired, result)
+            self._drop(expired, result)
         live = [r for r in rows if r not in expired]
         if not live:
             return
@@ -159,22 +169,22 @@ class ReminderEngine:
             logger.exception("Sending reminders to a %s chat failed", recipient.transport)
             await self._retry(live, f"{type(error).__name__}: {error}", 0, result)
         else:
-            await self._mark_sent(live, late)
+            self._mark_sent(live, late)
             result.sent += 1
 
-    async def _mark_sent(self, rows: list[ClaimedReminder], late: set[int]) -> None:
-        now, worker = self._clock.now(), self.config.worker_id
-        on_time = [r.id for r in rows if r.id not in late]
+    def _mark_sent(self, rows: list[ClaimedReminder], late: set[int]) -> None:
+        now = self._clock.now()
+        on_time = tuple(r.id for r in rows if r.id not in late)
         if on_time:
-            await asyncio.to_thread(self._outbox.mark_sent, on_time, worker, now, False)
+            self._commits.add(Outcome(on_time, State.SENT, now))
         if late:
-            await asyncio.to_thread(self._outbox.mark_sent, sorted(late), worker, now, True)
+            self._commits.add(Outcome(tuple(sorted(late)), State.SENT, now, late=True))
 
-    async def _drop(self, rows: list[ClaimedReminder], result: SweepResult) -> None:
+    def _drop(self, rows: list[ClaimedReminder], result: SweepResult) -> None:
         logger.warning("Dropping %d reminder(s) whose deadline passed while the bot was down "
                        "(ids %s)", len(rows), [r.id for r in rows])
-        await asyncio.to_thread(self._outbox.drop, [r.id for r in rows],
-                                self.config.worker_id, "Frist vorbei, nicht mehr gesendet")
+        self._commits.add(Outcome(tuple(r.id for r in rows), State.CANCELLED, self._clock.now(),
+                                  error="Frist vorbei, nicht mehr gesendet"))
         result.dropped_rows += len(rows)
 
     async def _retry(
@@ -184,13 +194,14 @@ class ReminderEngine:
         if attempts >= self.config.max_attempts:
             logger.error("Giving up on %d reminder(s) after %d attempts: %s",
                          len(ids), attempts, error)
-            await asyncio.to_thread(self._outbox.mark_failed, ids, self.config.worker_id, error)
+            self._commits.add(Outcome(tuple(ids), State.FAILED, self._clock.now(), error=error))
             result.failed += 1
             return
         wait = max(backoff(attempts, self.config), dt.timedelta(seconds=retry_after))
         when = self._clock.now() + wait
         logger.info("Retrying %d reminder(s) at %s: %s", len(ids), when.isoformat(), error)
-        await asyncio.to_thread(self._outbox.retry_at, ids, self.config.worker_id, when, error)
+        self._commits.add(Outcome(tuple(ids), State.PENDING, self._clock.now(), error=error,
+                                  retry_at=when))
         result.retried += 1
 
     async def _give_up_on_chat(
@@ -198,7 +209,8 @@ class ReminderEngine:
     ) -> None:
         owner = rows[0].subscriber_id
         logger.warning("Chat %d cannot be reached any more, deactivating it: %s", owner, error)
-        await asyncio.to_thread(self._outbox.mark_failed, [r.id for r in rows],
-                                self.config.worker_id, error)
+        self._commits.add(Outcome(tuple(r.id for r in rows), State.FAILED, self._clock.now(),
+                                  error=error))
+        await self._commits.flush()  # release the claims, so the chat's rows get cancelled
         await asyncio.to_thread(self._outbox.deactivate_subscriber, owner, error)
         result.failed += 1

@@ -1,13 +1,13 @@
 """The outbox of planned reminders: bulk planning writes and atomic claims for sending.
 
-Claiming is ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n)
-RETURNING``, once for expired leases and once for due pending rows, so each step walks
-the ``(state, next_attempt_at)`` index in order instead of sorting every due row.
-PostgreSQL skips rows another engine has locked; SQLite ignores the locking clause but
-runs the statement under ``BEGIN IMMEDIATE`` (see :mod:`bot.storage.database`), which
-serialises writers. A claimed row carries a lease (``claimed_at``); a row left in
-``sending`` by a crashed process is claimed again once the lease has expired, so nothing
-is lost (delivery is at-least-once).
+An engine claims a due row by inserting a lease into the small ``reminder_claim`` table
+(worker, time, attempt), not by updating the large ``reminder`` table, so a batch of 500
+claims writes a few adjacent pages instead of 500 scattered ones. A row with a claim is
+"sending". Claims are taken one at a time (an advisory lock on PostgreSQL, ``BEGIN
+IMMEDIATE`` on SQLite, see :mod:`bot.storage.database`), so two engines never claim the
+same row. A claim left by a crashed process is taken over once its lease expired, so
+nothing is lost (delivery is at-least-once). Finishing a row (sent, failed, retry,
+dropped) updates it and deletes the claim, in batches, and only for the claim's holder.
 
 A re-plan writes in bulk: COPY into a temporary table and one ``INSERT … SELECT … ON
 CONFLICT DO NOTHING`` on PostgreSQL, one executemany on SQLite, in a single transaction
@@ -26,11 +26,16 @@ from typing import Any
 
 from sqlalchemy import (
     Integer,
+    String,
     Table,
     and_,
     any_,
     bindparam,
+    case,
+    delete,
+    exists,
     func,
+    literal,
     select,
     update,
 )
@@ -45,23 +50,27 @@ from bot.storage.bulk import (
 )
 from bot.storage.records import (
     ClaimedReminder,
+    Outcome,
     PlannedReminder,
     PlannedRow,
     Recipient,
     ReminderKind,
     State,
 )
-from bot.storage.tables import Reminder, Subscriber
+from bot.storage.tables import Reminder, ReminderClaim, Subscriber, UtcDateTime
 
 logger = logging.getLogger(__name__)
 
 R: Table = Reminder.__table__  # type: ignore[attr-defined]
 S: Table = Subscriber.__table__  # type: ignore[attr-defined]
+C: Table = ReminderClaim.__table__  # type: ignore[attr-defined]
 _CHUNK = 500  # ids per IN (...) list, well below SQLite's variable limit
 _ERROR_CHARS = 500
 _SQLITE_LOCK_SECONDS = 30  # as long as SQLite's own busy timeout
 _CLAIMED_COLUMNS = (R.c.id, R.c.subscriber_id, R.c.kind, R.c.text, R.c.occurs_on, R.c.step,
-                    R.c.lead_days, R.c.due_at, R.c.attempts, R.c.dedupe_key)
+                    R.c.lead_days, R.c.due_at, R.c.dedupe_key)
+_CLAIM_LOCK_KEY = 0x466F65726465  # any constant; "Foerde" in ASCII
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # "at" of outcomes whose time is not stored
 
 
 def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -193,50 +202,61 @@ class OutboxRepository:
     ) -> list[ClaimedReminder]:
         """Claim up to ``limit`` due rows, plus the other due rows of the same chats.
 
-        Rows whose lease expired come first, then pending rows by due time. The second
-        step keeps one chat's reminders of a morning in one message even when a batch
-        boundary falls between them.
+        Claims whose lease expired are taken over first, then pending rows are claimed
+        in due order. The second step keeps one chat's reminders of a morning in one
+        message even when a batch boundary falls between them.
         """
-        expired = and_(R.c.state == State.SENDING, R.c.claimed_at <= now - lease)
-        pending = and_(R.c.state == State.PENDING, R.c.next_attempt_at <= now)
-        claim = {"state": State.SENDING, "claimed_by": worker, "claimed_at": now,
-                 "attempts": R.c.attempts + 1}
         with self._transaction() as conn:
-            rows = _claim(conn, select(R.c.id).where(expired)
-                          .order_by(R.c.next_attempt_at, R.c.id).limit(limit), claim)
-            if len(rows) < limit:
-                rows += _claim(conn, select(R.c.id).where(pending)
-                               .order_by(R.c.next_attempt_at, R.c.id)
-                               .limit(limit - len(rows)), claim)
-            owners = sorted({row.subscriber_id for row in rows})
-            for part in chunks(owners):
-                # Two statements, so each walks ix_reminder_subscriber_state_next.
-                for due in (pending, expired):
-                    rows += _claim(conn, select(R.c.id).where(
-                        due, R.c.subscriber_id.in_(part)), claim)
-            return _claimed(conn, rows)
+            _serialise_claims(conn)
+            ids = _take_over(conn, now, worker, now - lease, limit)
+            if len(ids) < limit:
+                ids += _claim_new(conn, now, worker, _due(now).order_by(
+                    R.c.next_attempt_at, R.c.id).limit(limit - len(ids)))
+            rows = _fetch_claimed(conn, ids)
+            for part in chunks(sorted({row.subscriber_id for row in rows})):
+                more = _claim_new(conn, now, worker,
+                                  _due(now).where(R.c.subscriber_id.in_(part)))
+                rows += _fetch_claimed(conn, more)
+        return sorted(rows, key=lambda r: (r.subscriber_id, r.due_at, r.id))
+
+    def finish(self, outcomes: Sequence[Outcome], worker: str) -> None:
+        """Apply the engine's outcomes to the rows ``worker`` holds, in one transaction.
+
+        Only the current lease holder may finish a row: after a lease expired and another
+        engine took the row over, the late first engine must not overwrite it.
+        """
+        params = [_finish_params(outcome, row_id, worker)
+                  for outcome in outcomes for row_id in outcome.ids]
+        if not params:
+            return
+        with self._transaction() as conn:
+            if conn.dialect.name == "postgresql":
+                # Waiting for the WAL flush would dominate the cost of a finish. A server
+                # crash may lose the last fraction of a second of these updates; their
+                # rows keep their claim and are sent again once the lease expires, which
+                # the at-least-once guarantee allows anyway.
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            conn.execute(_FINISH, params)
+            conn.execute(_RELEASE, [{"row_id": p["row_id"], "worker": worker} for p in params])
 
     def mark_sent(
         self, ids: Sequence[int], worker: str, now: dt.datetime, late: bool = False
     ) -> None:
         """Record a delivery of the rows ``worker`` holds."""
-        self._finish(ids, worker, state=State.SENT, sent_at=now, late=late,
-                     claimed_by=None, claimed_at=None)
+        self.finish([Outcome(tuple(ids), State.SENT, now, late=late)], worker)
 
     def retry_at(self, ids: Sequence[int], worker: str, when: dt.datetime, error: str) -> None:
         """Hand rows back for another attempt at ``when``."""
-        self._finish(ids, worker, state=State.PENDING, next_attempt_at=when,
-                     last_error=error[:_ERROR_CHARS], claimed_by=None, claimed_at=None)
+        self.finish([Outcome(tuple(ids), State.PENDING, when, error=error, retry_at=when)],
+                    worker)
 
     def mark_failed(self, ids: Sequence[int], worker: str, error: str) -> None:
         """Give up on rows for good."""
-        self._finish(ids, worker, state=State.FAILED, last_error=error[:_ERROR_CHARS],
-                     claimed_by=None, claimed_at=None)
+        self.finish([Outcome(tuple(ids), State.FAILED, _EPOCH, error=error)], worker)
 
     def drop(self, ids: Sequence[int], worker: str, reason: str) -> None:
         """Cancel claimed rows that must not be sent any more (e.g. the deadline passed)."""
-        self._finish(ids, worker, state=State.CANCELLED, last_error=reason[:_ERROR_CHARS],
-                     claimed_by=None, claimed_at=None)
+        self.finish([Outcome(tuple(ids), State.CANCELLED, _EPOCH, error=reason)], worker)
 
     def deactivate_subscriber(self, subscriber_id: int, reason: str) -> None:
         """Stop all reminders of a chat that blocked or removed the bot."""
@@ -244,40 +264,32 @@ class OutboxRepository:
             deactivate(conn, subscriber_id, reason)
 
     def next_due_at(self) -> dt.datetime | None:
-        """Return when the earliest pending row becomes due, if any."""
-        query = select(func.min(R.c.next_attempt_at)).where(R.c.state == State.PENDING)
+        """Return when the earliest unclaimed pending row becomes due, if any."""
+        query = (select(R.c.next_attempt_at).where(R.c.state == State.PENDING, _unclaimed())
+                 .order_by(R.c.next_attempt_at).limit(1))
         with self._transaction() as conn:
             value: dt.datetime | None = conn.execute(query).scalar()
             return value
 
     def count_by_state(self) -> dict[str, int]:
-        """Return the number of rows in each state (for status output and tests)."""
-        query = select(R.c.state, func.count()).group_by(R.c.state)
-        with self._transaction() as conn:
-            return {state: count for state, count in conn.execute(query)}
+        """Return the number of rows in each state (for status output and tests).
 
-    def _finish(self, ids: Sequence[int], worker: str, **values: Any) -> None:
-        # Only the current lease holder may finish a row: after a lease expired and
-        # another engine re-claimed it, the late first engine must not overwrite it.
+        A pending row with a claim counts as "sending".
+        """
+        state = case((and_(R.c.state == State.PENDING, C.c.reminder_id.is_not(None)),
+                      State.SENDING.value), else_=R.c.state)
+        query = (select(state, func.count())
+                 .select_from(R.outerjoin(C, C.c.reminder_id == R.c.id)).group_by(state))
         with self._transaction() as conn:
-            if conn.dialect.name == "postgresql":
-                # One commit per message: waiting for the WAL flush would dominate.
-                # A server crash may lose the last fraction of a second of these
-                # updates; those rows stay "sending" and are re-sent once their lease
-                # expires, which the at-least-once guarantee already allows.
-                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            for part in chunks(sorted(ids)):
-                conn.execute(
-                    update(R).where(R.c.id.in_(part), R.c.state == State.SENDING,
-                                    R.c.claimed_by == worker).values(**values)
-                )
+            return {found: count for found, count in conn.execute(query)}
 
 
 def deactivate(conn: Connection, subscriber_id: int, reason: str) -> None:
     """Mark a chat inactive and cancel its pending rows, inside ``conn``'s transaction."""
     conn.execute(update(S).where(S.c.id == subscriber_id).values(active=False))
     conn.execute(
-        update(R).where(R.c.subscriber_id == subscriber_id, R.c.state == State.PENDING)
+        update(R).where(R.c.subscriber_id == subscriber_id, R.c.state == State.PENDING,
+                        _unclaimed())
         .values(state=State.CANCELLED, last_error=reason[:_ERROR_CHARS])
     )
 
@@ -298,11 +310,12 @@ def _cancel(conn: Connection, ids: Sequence[int], reason: str) -> int:
     if conn.dialect.name == "postgresql":
         # One statement with an array parameter instead of one per row.
         array = bindparam("ids", sorted(ids), type_=postgresql.ARRAY(Integer))
-        result = conn.execute(update(R).where(R.c.id == any_(array), R.c.state == State.PENDING)
-                              .values(**values))
+        result = conn.execute(update(R).where(R.c.id == any_(array), R.c.state == State.PENDING,
+                                              _unclaimed()).values(**values))
         return max(result.rowcount, 0)
     # One statement run with many parameter sets: compiled once, unlike IN-lists.
-    statement = update(R).where(R.c.id == bindparam("row_id"), R.c.state == State.PENDING)
+    statement = update(R).where(R.c.id == bindparam("row_id"), R.c.state == State.PENDING,
+                                _unclaimed())
     result = conn.execute(statement.values(**values), [{"row_id": i} for i in sorted(ids)])
     return max(result.rowcount, 0)
 
@@ -319,28 +332,101 @@ def _per_owner(
             yield from block
 
 
-def _claim(conn: Connection, candidates: Any, values: dict[str, Any]) -> list[Any]:
-    locked = candidates.with_for_update(skip_locked=True).scalar_subquery()
-    result = conn.execute(update(R).where(R.c.id.in_(locked)).values(**values)
-                          .returning(*_CLAIMED_COLUMNS))
-    return list(result)
+def _unclaimed() -> Any:
+    return ~exists().where(C.c.reminder_id == R.c.id)
 
 
-def _claimed(conn: Connection, rows: Sequence[Any]) -> list[ClaimedReminder]:
-    recipients: dict[int, Recipient] = {}
-    for part in chunks(sorted({row.subscriber_id for row in rows})):
-        query = select(S.c.id, S.c.transport, S.c.chat_id).where(S.c.id.in_(part))
-        recipients.update({i: Recipient(t, c) for i, t, c in conn.execute(query)})
-    found = [
-        ClaimedReminder(
-            id=row.id, recipient=recipients[row.subscriber_id],
-            subscriber_id=row.subscriber_id, kind=ReminderKind(row.kind), text=row.text,
-            occurs_on=row.occurs_on, step=row.step, lead_days=row.lead_days,
-            due_at=row.due_at, attempts=row.attempts, dedupe_key=row.dedupe_key,
-        )
-        for row in rows
-    ]
-    return sorted(found, key=lambda r: (r.subscriber_id, r.due_at, r.id))
+def _due(now: dt.datetime) -> Any:
+    """Select the ids of pending rows due at ``now`` that no engine holds."""
+    return select(R.c.id).where(R.c.state == State.PENDING, R.c.next_attempt_at <= now,
+                                _unclaimed())
+
+
+def _serialise_claims(conn: Connection) -> None:
+    # Two PostgreSQL engines claiming at once could both see a row as unclaimed; the
+    # second one's insert then waits for the first claim and skips it, unless the first
+    # engine finished the row (deleting its claim) in between. One claim at a time
+    # closes that gap: a claim reads the outbox only after the previous claim committed.
+    # Sending is not serialised. SQLite serialises all writers anyway (BEGIN IMMEDIATE).
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(_CLAIM_LOCK_KEY)))
+
+
+def _take_over(
+    conn: Connection, now: dt.datetime, worker: str, expired: dt.datetime, limit: int
+) -> list[int]:
+    """Take over claims whose lease ran out (their engine died); return the row ids."""
+    stale = (select(C.c.reminder_id).where(C.c.claimed_at <= expired)
+             .order_by(C.c.claimed_at, C.c.reminder_id).limit(limit).scalar_subquery())
+    result = conn.execute(
+        update(C).where(C.c.reminder_id.in_(stale))
+        .values(worker=worker, claimed_at=now, attempt=C.c.attempt + 1)
+        .returning(C.c.reminder_id))
+    return [row_id for (row_id,) in result]
+
+
+def _claim_new(conn: Connection, now: dt.datetime, worker: str, candidates: Any) -> list[int]:
+    """Insert claims for the rows ``candidates`` selects; return their ids."""
+    found = candidates.subquery()
+    source = (select(R.c.id, literal(worker), literal(now, UtcDateTime()), R.c.attempts + 1)
+              .where(R.c.id.in_(select(found.c.id))))
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = (dialect.insert(C)
+                 .from_select(["reminder_id", "worker", "claimed_at", "attempt"], source)
+                 .on_conflict_do_nothing(index_elements=["reminder_id"])
+                 .returning(C.c.reminder_id))
+    return [row_id for (row_id,) in conn.execute(statement)]
+
+
+def _fetch_claimed(conn: Connection, ids: Sequence[int]) -> list[ClaimedReminder]:
+    """Read the claimed rows with their chats; drop claims of rows deleted meanwhile."""
+    found: list[ClaimedReminder] = []
+    for part in chunks(sorted(ids)):
+        query = (select(*_CLAIMED_COLUMNS, S.c.transport, S.c.chat_id, C.c.attempt)
+                 .join_from(R, S, S.c.id == R.c.subscriber_id)
+                 .join(C, C.c.reminder_id == R.c.id)
+                 .where(R.c.id.in_(part)))
+        found += [_claimed(row) for row in conn.execute(query)]
+    if len(found) < len(ids):
+        gone = sorted(set(ids) - {row.id for row in found})
+        for part in chunks(gone):
+            conn.execute(delete(C).where(C.c.reminder_id.in_(part)))
+    return found
+
+
+def _claimed(row: Any) -> ClaimedReminder:
+    return ClaimedReminder(
+        id=row.id, recipient=Recipient(row.transport, row.chat_id),
+        subscriber_id=row.subscriber_id, kind=ReminderKind(row.kind), text=row.text,
+        occurs_on=row.occurs_on, step=row.step, lead_days=row.lead_days,
+        due_at=row.due_at, attempts=row.attempt, dedupe_key=row.dedupe_key,
+    )
+
+
+# One statement for every kind of outcome, run with one parameter set per row: compiled
+# once, and a single executemany however the outcomes of a group commit are mixed. The
+# claim's attempt number is written back, so the next claim counts on from it.
+_FINISH = update(R).where(
+    R.c.id == bindparam("row_id"), R.c.state == State.PENDING,
+    exists().where(C.c.reminder_id == R.c.id, C.c.worker == bindparam("worker")),
+).values(
+    state=bindparam("new_state"), sent_at=bindparam("sent_at"), late=bindparam("late"),
+    next_attempt_at=func.coalesce(bindparam("retry_at", type_=UtcDateTime()),
+                                  R.c.next_attempt_at),
+    last_error=func.coalesce(bindparam("error", type_=String()), R.c.last_error),
+    attempts=select(C.c.attempt).where(C.c.reminder_id == R.c.id).scalar_subquery(),
+)
+_RELEASE = delete(C).where(C.c.reminder_id == bindparam("row_id"),
+                           C.c.worker == bindparam("worker"))
+
+
+def _finish_params(outcome: Outcome, row_id: int, worker: str) -> dict[str, Any]:
+    return {
+        "row_id": row_id, "worker": worker, "new_state": outcome.state.value,
+        "sent_at": outcome.at if outcome.state == State.SENT else None,
+        "late": outcome.late, "retry_at": outcome.retry_at,
+        "error": outcome.error[:_ERROR_CHARS] if outcome.error else None,
+    }
 
 
 def _row_values(row: PlannedReminder, now: dt.datetime) -> dict[str, Any]:

@@ -33,7 +33,11 @@ class ReminderKind(StrEnum):
 
 
 class State(StrEnum):
-    """Life cycle of an outbox row: pending → sending → sent | failed | cancelled."""
+    """Life cycle of an outbox row: pending → sending → sent | failed | cancelled.
+
+    "sending" is not stored in ``reminder.state``: it is a pending row that an engine
+    holds a claim on (table ``reminder_claim``).
+    """
 
     PENDING = "pending"
     SENDING = "sending"
@@ -115,6 +119,21 @@ class ClaimedReminder:
     due_at: dt.datetime
     attempts: int
     dedupe_key: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the engine finished claimed rows; applied by ``OutboxRepository.finish``.
+
+    ``state`` is SENT, FAILED, CANCELLED, or PENDING for another attempt at ``retry_at``.
+    """
+
+    ids: tuple[int, ...]
+    state: State
+    at: dt.datetime  # when it happened (the send time for SENT)
+    late: bool = False
+    error: str | None = None
+    retry_at: dt.datetime | None = None
 
 
 def parse_lead_days(text: str) -> tuple[int, ...]:

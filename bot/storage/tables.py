@@ -125,8 +125,9 @@ class Reminder(SQLModel, table=True):
 
     __tablename__ = "reminder"
     __table_args__ = (
-        # The sweep's claim query: pending rows by next attempt, expired leases by claim time.
-        Index("ix_reminder_state_next", "state", "next_attempt_at"),
+        # The claim walks the pending rows in (next_attempt_at, id) order; with ``id`` in
+        # the index PostgreSQL needs no sort of all rows that share one due instant.
+        Index("ix_reminder_state_next", "state", "next_attempt_at", "id"),
         # The claim's second step (the other due rows of the same chats) and per-chat reads.
         Index("ix_reminder_subscriber_state_next", "subscriber_id", "state", "next_attempt_at"),
     )
@@ -148,10 +149,28 @@ class Reminder(SQLModel, table=True):
     state: str = Field(default="pending", max_length=10)
     attempts: int = 0
     next_attempt_at: dt.datetime = Field(sa_column=_utc())
-    claimed_by: str | None = Field(default=None, max_length=100)
-    claimed_at: dt.datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     late: bool = False
     dedupe_key: str = Field(max_length=255, unique=True)
     sent_at: dt.datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     last_error: str | None = Field(default=None, max_length=500)
     created_at: dt.datetime = Field(sa_column=_utc())
+
+
+class ReminderClaim(SQLModel, table=True):
+    """A lease on a pending outbox row: an engine is sending it (state "sending").
+
+    Claims live in their own small table, so claiming a batch writes a few adjacent pages
+    instead of one page per claimed row scattered over the large outbox. There is no
+    foreign key to ``reminder`` on purpose: in PostgreSQL its check would lock every
+    claimed row, which cost more than the claim itself. The claim of a reminder deleted
+    meanwhile is removed by the next engine that takes it over (see
+    :mod:`bot.storage.outbox`).
+    """
+
+    __tablename__ = "reminder_claim"
+    __table_args__ = (Index("ix_reminder_claim_claimed_at", "claimed_at"),)
+
+    reminder_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    worker: str = Field(max_length=100)
+    claimed_at: dt.datetime = Field(sa_column=_utc())
+    attempt: int  # the attempt this claim is; written back to reminder.attempts on finish

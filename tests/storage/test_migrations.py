@@ -107,4 +107,43 @@ def test_database_url(tmp_path: Path) -> None:
 
 def test_migrations_are_found_and_have_one_head() -> None:
     assert (migrations_dir() / "env.py").is_file()
-    assert head_revision() == "0004"
+    assert head_revision() == "0005"
+
+
+def _upgrade_keeps_a_lease(url: str) -> None:
+    """0005 moves a row being sent into reminder_claim, with its worker and lease."""
+    engine = create_db_engine(url)
+    upgrade(engine, "0004")
+    claimed = CREATED + dt.timedelta(minutes=1)
+    with engine.begin() as conn:
+        old = MetaData()
+        old.reflect(conn)
+        conn.execute(old.tables["subscriber"].insert().values(
+            id=1, transport="telegram", chat_id="42", active=True, created_at=CREATED))
+        common = {"subscriber_id": 1, "kind": "deadline", "text": "Heimat-Scheck",
+                  "lead_days": 7, "due_at": CREATED, "next_attempt_at": CREATED,
+                  "late": False, "created_at": CREATED, "claimed_by": None,
+                  "claimed_at": None, "sent_at": None}
+        conn.execute(old.tables["reminder"].insert(), [
+            {**common, "id": 1, "dedupe_key": "a", "state": "sending", "attempts": 2,
+             "claimed_by": "w1", "claimed_at": claimed},
+            {**common, "id": 2, "dedupe_key": "b", "state": "sent", "attempts": 1,
+             "sent_at": claimed},
+        ])
+    upgrade(engine)
+    with engine.begin() as conn:
+        states = conn.execute(text("SELECT id, state FROM reminder ORDER BY id")).all()
+        claims = conn.execute(text(
+            "SELECT reminder_id, worker, attempt FROM reminder_claim")).all()
+    assert [tuple(row) for row in states] == [(1, "pending"), (2, "sent")]
+    assert [tuple(row) for row in claims] == [(1, "w1", 2)]
+    engine.dispose()
+
+
+def test_upgrade_to_claim_table_keeps_leases_in_sqlite(tmp_path: Path) -> None:
+    _upgrade_keeps_a_lease(f"sqlite:///{tmp_path / 'rev4.db'}")
+
+
+def test_upgrade_to_claim_table_keeps_leases_in_postgresql(postgres_admin: str) -> None:
+    with temporary_postgres_database(postgres_admin) as url:
+        _upgrade_keeps_a_lease(url)
