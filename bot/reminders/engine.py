@@ -176,14 +176,14 @@ class ReminderEngine:
         now = self._clock.now()
         on_time = tuple(r.id for r in rows if r.id not in late)
         if on_time:
-            self._commits.add(Outcome(on_time, State.SENT, now))
+            self._commits.add(Outcome(on_time, State.SENT, sent_at=now))
         if late:
-            self._commits.add(Outcome(tuple(sorted(late)), State.SENT, now, late=True))
+            self._commits.add(Outcome(tuple(sorted(late)), State.SENT, sent_at=now, late=True))
 
     def _drop(self, rows: list[ClaimedReminder], result: SweepResult) -> None:
         logger.warning("Dropping %d reminder(s) whose deadline passed while the bot was down "
                        "(ids %s)", len(rows), [r.id for r in rows])
-        self._commits.add(Outcome(tuple(r.id for r in rows), State.CANCELLED, self._clock.now(),
+        self._commits.add(Outcome(tuple(r.id for r in rows), State.CANCELLED,
                                   error="Frist vorbei, nicht mehr gesendet"))
         result.dropped_rows += len(rows)
 
@@ -194,14 +194,13 @@ class ReminderEngine:
         if attempts >= self.config.max_attempts:
             logger.error("Giving up on %d reminder(s) after %d attempts: %s",
                          len(ids), attempts, error)
-            self._commits.add(Outcome(tuple(ids), State.FAILED, self._clock.now(), error=error))
+            self._commits.add(Outcome(tuple(ids), State.FAILED, error=error))
             result.failed += 1
             return
         wait = max(backoff(attempts, self.config), dt.timedelta(seconds=retry_after))
         when = self._clock.now() + wait
         logger.info("Retrying %d reminder(s) at %s: %s", len(ids), when.isoformat(), error)
-        self._commits.add(Outcome(tuple(ids), State.PENDING, self._clock.now(), error=error,
-                                  retry_at=when))
+        self._commits.add(Outcome(tuple(ids), State.PENDING, error=error, retry_at=when))
         result.retried += 1
 
     async def _give_up_on_chat(
@@ -209,8 +208,7 @@ class ReminderEngine:
     ) -> None:
         owner = rows[0].subscriber_id
         logger.warning("Chat %d cannot be reached any more, deactivating it: %s", owner, error)
-        self._commits.add(Outcome(tuple(r.id for r in rows), State.FAILED, self._clock.now(),
-                                  error=error))
+        self._commits.add(Outcome(tuple(r.id for r in rows), State.FAILED, error=error))
         await self._commits.flush()  # release the claims, so the chat's rows get cancelled
         await asyncio.to_thread(self._outbox.deactivate_subscriber, owner, error)
         result.failed += 1

@@ -1,17 +1,9 @@
-"""The outbox of planned reminders: bulk planning writes and atomic claims for sending.
+"""The outbox of planned reminders: bulk planning writes, claims and outcomes for sending.
 
-An engine claims a due row by inserting a lease into the small ``reminder_claim`` table
-(worker, time, attempt), not by updating the large ``reminder`` table, so a batch of 500
-claims writes a few adjacent pages instead of 500 scattered ones. A row with a claim is
-"sending". Claims are taken one at a time (an advisory lock on PostgreSQL, ``BEGIN
-IMMEDIATE`` on SQLite, see :mod:`bot.storage.database`), so two engines never claim the
-same row. A claim left by a crashed process is taken over once its lease expired, so
-nothing is lost (delivery is at-least-once). Finishing a row (sent, failed, retry,
-dropped) updates it and deletes the claim, in batches, and only for the claim's holder.
-
-A re-plan writes in bulk: COPY into a temporary table and one ``INSERT … SELECT … ON
-CONFLICT DO NOTHING`` on PostgreSQL, one executemany on SQLite, in a single transaction
-together with the cancellations.
+How rows are claimed and finished is in :mod:`bot.storage.claims`. A re-plan writes in
+bulk (:mod:`bot.storage.bulk`): COPY into a temporary table and one ``INSERT … SELECT …
+ON CONFLICT DO NOTHING`` on PostgreSQL, one executemany on SQLite, in a single
+transaction together with the cancellations.
 """
 
 from __future__ import annotations
@@ -26,57 +18,42 @@ from typing import Any
 
 from sqlalchemy import (
     Integer,
-    String,
     Table,
     and_,
     any_,
     bindparam,
     case,
-    delete,
-    exists,
     func,
-    literal,
     select,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from bot.storage import claims
 from bot.storage.bulk import (
     FETCH_ROWS,
     DeadlineRow,
     all_deadline_keys,
     insert_deadlines,
 )
+from bot.storage.claims import C, chunks, unclaimed
 from bot.storage.records import (
     ClaimedReminder,
     Outcome,
     PlannedReminder,
     PlannedRow,
-    Recipient,
     ReminderKind,
     State,
 )
-from bot.storage.tables import Reminder, ReminderClaim, Subscriber, UtcDateTime
+from bot.storage.tables import Reminder, Subscriber
 
 logger = logging.getLogger(__name__)
 
 R: Table = Reminder.__table__  # type: ignore[attr-defined]
 S: Table = Subscriber.__table__  # type: ignore[attr-defined]
-C: Table = ReminderClaim.__table__  # type: ignore[attr-defined]
-_CHUNK = 500  # ids per IN (...) list, well below SQLite's variable limit
 _ERROR_CHARS = 500
 _SQLITE_LOCK_SECONDS = 30  # as long as SQLite's own busy timeout
-_CLAIMED_COLUMNS = (R.c.id, R.c.subscriber_id, R.c.kind, R.c.text, R.c.occurs_on, R.c.step,
-                    R.c.lead_days, R.c.due_at, R.c.dedupe_key)
-_CLAIM_LOCK_KEY = 0x466F65726465  # any constant; "Foerde" in ASCII
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # "at" of outcomes whose time is not stored
-
-
-def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    """Yield ``items`` in slices of at most ``size``."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 @dataclass
@@ -200,23 +177,15 @@ class OutboxRepository:
     def claim_due(
         self, now: dt.datetime, worker: str, lease: dt.timedelta, limit: int
     ) -> list[ClaimedReminder]:
-        """Claim up to ``limit`` due rows, plus the other due rows of the same chats.
+        """Claim up to ``limit`` due rows, in due order, sorted by chat for sending.
 
-        Claims whose lease expired are taken over first, then pending rows are claimed
-        in due order. The second step keeps one chat's reminders of a morning in one
-        message even when a batch boundary falls between them.
+        Claims whose lease expired are taken over first. One chat's rows of one instant
+        (its reminders of a morning: one message) are never split between batches; only
+        a batch that is a single such group may exceed ``limit``. After a downtime, a
+        chat's rows of several instants go out together when they fall into one batch.
         """
         with self._transaction() as conn:
-            _serialise_claims(conn)
-            ids = _take_over(conn, now, worker, now - lease, limit)
-            if len(ids) < limit:
-                ids += _claim_new(conn, now, worker, _due(now).order_by(
-                    R.c.next_attempt_at, R.c.id).limit(limit - len(ids)))
-            rows = _fetch_claimed(conn, ids)
-            for part in chunks(sorted({row.subscriber_id for row in rows})):
-                more = _claim_new(conn, now, worker,
-                                  _due(now).where(R.c.subscriber_id.in_(part)))
-                rows += _fetch_claimed(conn, more)
+            rows = claims.claim(conn, now, worker, lease, limit)
         return sorted(rows, key=lambda r: (r.subscriber_id, r.due_at, r.id))
 
     def finish(self, outcomes: Sequence[Outcome], worker: str) -> None:
@@ -225,9 +194,7 @@ class OutboxRepository:
         Only the current lease holder may finish a row: after a lease expired and another
         engine took the row over, the late first engine must not overwrite it.
         """
-        params = [_finish_params(outcome, row_id, worker)
-                  for outcome in outcomes for row_id in outcome.ids]
-        if not params:
+        if not any(outcome.ids for outcome in outcomes):
             return
         with self._transaction() as conn:
             if conn.dialect.name == "postgresql":
@@ -236,27 +203,25 @@ class OutboxRepository:
                 # rows keep their claim and are sent again once the lease expires, which
                 # the at-least-once guarantee allows anyway.
                 conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            conn.execute(_FINISH, params)
-            conn.execute(_RELEASE, [{"row_id": p["row_id"], "worker": worker} for p in params])
+            claims.finish(conn, outcomes, worker)
 
     def mark_sent(
         self, ids: Sequence[int], worker: str, now: dt.datetime, late: bool = False
     ) -> None:
         """Record a delivery of the rows ``worker`` holds."""
-        self.finish([Outcome(tuple(ids), State.SENT, now, late=late)], worker)
+        self.finish([Outcome(tuple(ids), State.SENT, sent_at=now, late=late)], worker)
 
     def retry_at(self, ids: Sequence[int], worker: str, when: dt.datetime, error: str) -> None:
         """Hand rows back for another attempt at ``when``."""
-        self.finish([Outcome(tuple(ids), State.PENDING, when, error=error, retry_at=when)],
-                    worker)
+        self.finish([Outcome(tuple(ids), State.PENDING, error=error, retry_at=when)], worker)
 
     def mark_failed(self, ids: Sequence[int], worker: str, error: str) -> None:
         """Give up on rows for good."""
-        self.finish([Outcome(tuple(ids), State.FAILED, _EPOCH, error=error)], worker)
+        self.finish([Outcome(tuple(ids), State.FAILED, error=error)], worker)
 
     def drop(self, ids: Sequence[int], worker: str, reason: str) -> None:
         """Cancel claimed rows that must not be sent any more (e.g. the deadline passed)."""
-        self.finish([Outcome(tuple(ids), State.CANCELLED, _EPOCH, error=reason)], worker)
+        self.finish([Outcome(tuple(ids), State.CANCELLED, error=reason)], worker)
 
     def deactivate_subscriber(self, subscriber_id: int, reason: str) -> None:
         """Stop all reminders of a chat that blocked or removed the bot."""
@@ -265,7 +230,7 @@ class OutboxRepository:
 
     def next_due_at(self) -> dt.datetime | None:
         """Return when the earliest unclaimed pending row becomes due, if any."""
-        query = (select(R.c.next_attempt_at).where(R.c.state == State.PENDING, _unclaimed())
+        query = (select(R.c.next_attempt_at).where(R.c.state == State.PENDING, unclaimed())
                  .order_by(R.c.next_attempt_at).limit(1))
         with self._transaction() as conn:
             value: dt.datetime | None = conn.execute(query).scalar()
@@ -289,7 +254,7 @@ def deactivate(conn: Connection, subscriber_id: int, reason: str) -> None:
     conn.execute(update(S).where(S.c.id == subscriber_id).values(active=False))
     conn.execute(
         update(R).where(R.c.subscriber_id == subscriber_id, R.c.state == State.PENDING,
-                        _unclaimed())
+                        unclaimed())
         .values(state=State.CANCELLED, last_error=reason[:_ERROR_CHARS])
     )
 
@@ -311,11 +276,11 @@ def _cancel(conn: Connection, ids: Sequence[int], reason: str) -> int:
         # One statement with an array parameter instead of one per row.
         array = bindparam("ids", sorted(ids), type_=postgresql.ARRAY(Integer))
         result = conn.execute(update(R).where(R.c.id == any_(array), R.c.state == State.PENDING,
-                                              _unclaimed()).values(**values))
+                                              unclaimed()).values(**values))
         return max(result.rowcount, 0)
     # One statement run with many parameter sets: compiled once, unlike IN-lists.
     statement = update(R).where(R.c.id == bindparam("row_id"), R.c.state == State.PENDING,
-                                _unclaimed())
+                                unclaimed())
     result = conn.execute(statement.values(**values), [{"row_id": i} for i in sorted(ids)])
     return max(result.rowcount, 0)
 
@@ -330,103 +295,6 @@ def _per_owner(
         # fetchmany in blocks: iterating a result row by row costs a call per row.
         for block in conn.execute(one).partitions(FETCH_ROWS):
             yield from block
-
-
-def _unclaimed() -> Any:
-    return ~exists().where(C.c.reminder_id == R.c.id)
-
-
-def _due(now: dt.datetime) -> Any:
-    """Select the ids of pending rows due at ``now`` that no engine holds."""
-    return select(R.c.id).where(R.c.state == State.PENDING, R.c.next_attempt_at <= now,
-                                _unclaimed())
-
-
-def _serialise_claims(conn: Connection) -> None:
-    # Two PostgreSQL engines claiming at once could both see a row as unclaimed; the
-    # second one's insert then waits for the first claim and skips it, unless the first
-    # engine finished the row (deleting its claim) in between. One claim at a time
-    # closes that gap: a claim reads the outbox only after the previous claim committed.
-    # Sending is not serialised. SQLite serialises all writers anyway (BEGIN IMMEDIATE).
-    if conn.dialect.name == "postgresql":
-        conn.execute(select(func.pg_advisory_xact_lock(_CLAIM_LOCK_KEY)))
-
-
-def _take_over(
-    conn: Connection, now: dt.datetime, worker: str, expired: dt.datetime, limit: int
-) -> list[int]:
-    """Take over claims whose lease ran out (their engine died); return the row ids."""
-    stale = (select(C.c.reminder_id).where(C.c.claimed_at <= expired)
-             .order_by(C.c.claimed_at, C.c.reminder_id).limit(limit).scalar_subquery())
-    result = conn.execute(
-        update(C).where(C.c.reminder_id.in_(stale))
-        .values(worker=worker, claimed_at=now, attempt=C.c.attempt + 1)
-        .returning(C.c.reminder_id))
-    return [row_id for (row_id,) in result]
-
-
-def _claim_new(conn: Connection, now: dt.datetime, worker: str, candidates: Any) -> list[int]:
-    """Insert claims for the rows ``candidates`` selects; return their ids."""
-    found = candidates.subquery()
-    source = (select(R.c.id, literal(worker), literal(now, UtcDateTime()), R.c.attempts + 1)
-              .where(R.c.id.in_(select(found.c.id))))
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(C)
-                 .from_select(["reminder_id", "worker", "claimed_at", "attempt"], source)
-                 .on_conflict_do_nothing(index_elements=["reminder_id"])
-                 .returning(C.c.reminder_id))
-    return [row_id for (row_id,) in conn.execute(statement)]
-
-
-def _fetch_claimed(conn: Connection, ids: Sequence[int]) -> list[ClaimedReminder]:
-    """Read the claimed rows with their chats; drop claims of rows deleted meanwhile."""
-    found: list[ClaimedReminder] = []
-    for part in chunks(sorted(ids)):
-        query = (select(*_CLAIMED_COLUMNS, S.c.transport, S.c.chat_id, C.c.attempt)
-                 .join_from(R, S, S.c.id == R.c.subscriber_id)
-                 .join(C, C.c.reminder_id == R.c.id)
-                 .where(R.c.id.in_(part)))
-        found += [_claimed(row) for row in conn.execute(query)]
-    if len(found) < len(ids):
-        gone = sorted(set(ids) - {row.id for row in found})
-        for part in chunks(gone):
-            conn.execute(delete(C).where(C.c.reminder_id.in_(part)))
-    return found
-
-
-def _claimed(row: Any) -> ClaimedReminder:
-    return ClaimedReminder(
-        id=row.id, recipient=Recipient(row.transport, row.chat_id),
-        subscriber_id=row.subscriber_id, kind=ReminderKind(row.kind), text=row.text,
-        occurs_on=row.occurs_on, step=row.step, lead_days=row.lead_days,
-        due_at=row.due_at, attempts=row.attempt, dedupe_key=row.dedupe_key,
-    )
-
-
-# One statement for every kind of outcome, run with one parameter set per row: compiled
-# once, and a single executemany however the outcomes of a group commit are mixed. The
-# claim's attempt number is written back, so the next claim counts on from it.
-_FINISH = update(R).where(
-    R.c.id == bindparam("row_id"), R.c.state == State.PENDING,
-    exists().where(C.c.reminder_id == R.c.id, C.c.worker == bindparam("worker")),
-).values(
-    state=bindparam("new_state"), sent_at=bindparam("sent_at"), late=bindparam("late"),
-    next_attempt_at=func.coalesce(bindparam("retry_at", type_=UtcDateTime()),
-                                  R.c.next_attempt_at),
-    last_error=func.coalesce(bindparam("error", type_=String()), R.c.last_error),
-    attempts=select(C.c.attempt).where(C.c.reminder_id == R.c.id).scalar_subquery(),
-)
-_RELEASE = delete(C).where(C.c.reminder_id == bindparam("row_id"),
-                           C.c.worker == bindparam("worker"))
-
-
-def _finish_params(outcome: Outcome, row_id: int, worker: str) -> dict[str, Any]:
-    return {
-        "row_id": row_id, "worker": worker, "new_state": outcome.state.value,
-        "sent_at": outcome.at if outcome.state == State.SENT else None,
-        "late": outcome.late, "retry_at": outcome.retry_at,
-        "error": outcome.error[:_ERROR_CHARS] if outcome.error else None,
-    }
 
 
 def _row_values(row: PlannedReminder, now: dt.datetime) -> dict[str, Any]:

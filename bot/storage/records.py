@@ -125,12 +125,13 @@ class ClaimedReminder:
 class Outcome:
     """How the engine finished claimed rows; applied by ``OutboxRepository.finish``.
 
-    ``state`` is SENT, FAILED, CANCELLED, or PENDING for another attempt at ``retry_at``.
+    ``state`` is SENT (at ``sent_at``), FAILED, CANCELLED, or PENDING for another attempt
+    at ``retry_at``.
     """
 
     ids: tuple[int, ...]
     state: State
-    at: dt.datetime  # when it happened (the send time for SENT)
+    sent_at: dt.datetime | None = None
     late: bool = False
     error: str | None = None
     retry_at: dt.datetime | None = None

@@ -18,7 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
-from bot.storage.outbox import chunks, deactivate, insert_planned
+from bot.storage.claims import chunks
+from bot.storage.outbox import deactivate, insert_planned
 from bot.storage.records import (
     DEFAULT_LEAD_DAYS,
     DEFAULT_SEND_TIME,

@@ -54,6 +54,21 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
 
         return process
 
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        """Parse SQLite's text with ``fromisoformat``, many times faster than the default.
+
+        A claim reads hundreds of rows with two instants each; SQLAlchemy's regular
+        expression parser made that the largest part of its time.
+        """
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        fromisoformat, utc = dt.datetime.fromisoformat, dt.UTC
+
+        def process(value: str | None) -> dt.datetime | None:
+            return None if value is None else fromisoformat(value).replace(tzinfo=utc)
+
+        return process
+
     def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> Any:
         """Return an aware UTC datetime."""
         if value is None:
@@ -125,9 +140,9 @@ class Reminder(SQLModel, table=True):
 
     __tablename__ = "reminder"
     __table_args__ = (
-        # The claim walks the pending rows in (next_attempt_at, id) order; with ``id`` in
-        # the index PostgreSQL needs no sort of all rows that share one due instant.
-        Index("ix_reminder_state_next", "state", "next_attempt_at", "id"),
+        # The claim reads pending rows in exactly this order, one chat's rows of an
+        # instant together, so it walks the index and sorts nothing.
+        Index("ix_reminder_state_next", "state", "next_attempt_at", "subscriber_id", "id"),
         # The claim's second step (the other due rows of the same chats) and per-chat reads.
         Index("ix_reminder_subscriber_state_next", "subscriber_id", "state", "next_attempt_at"),
     )

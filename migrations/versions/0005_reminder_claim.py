@@ -4,7 +4,8 @@ Claiming a batch used to update every claimed row of the large outbox (state, cl
 claimed_at), one scattered page per row; a claim table keeps those writes on a few
 adjacent pages. A row being sent is now a pending row with a claim. Rows that were
 ``sending`` keep their lease: they become pending rows with a claim of the same worker
-and time. The due-row index gains ``id`` so PostgreSQL reads it in claim order.
+and time. The due-row index gains ``subscriber_id`` and ``id``: the claim reads rows in
+that order, so it walks the index instead of sorting.
 
 Revision ID: 0005
 Revises: 0004
@@ -43,7 +44,8 @@ def upgrade() -> None:
     with op.batch_alter_table("reminder") as batch:
         batch.drop_column("claimed_by")
         batch.drop_column("claimed_at")
-    op.create_index("ix_reminder_state_next", "reminder", ["state", "next_attempt_at", "id"])
+    op.create_index("ix_reminder_state_next", "reminder",
+                    ["state", "next_attempt_at", "subscriber_id", "id"])
 
 
 def downgrade() -> None:

@@ -72,6 +72,18 @@ def test_claim_completes_a_chats_group(outbox: OutboxRepository, owners: list[in
     assert sorted(c.dedupe_key for c in claimed) == ["a0", "a1", "a2"]
 
 
+def test_claim_never_splits_a_chats_rows_of_one_instant(
+    outbox: OutboxRepository, owners: list[int]
+) -> None:
+    # Due order: b0, then the T0 rows chat by chat (a before b). With a limit of 3 the
+    # batch would end inside a's group; that group waits and starts the next batch.
+    outbox.insert([planned(owners[1], "b0", T0 - LEASE), planned(owners[1], "b1")]
+                  + [planned(owners[0], f"a{i}") for i in range(3)], T0)
+    batches = [sorted(c.dedupe_key for c in outbox.claim_due(T0, "w1", LEASE, 3))
+               for _ in range(4)]
+    assert batches == [["b0"], ["a0", "a1", "a2"], ["b1"], []]
+
+
 def test_expired_lease_is_reclaimed(outbox: OutboxRepository, owners: list[int]) -> None:
     outbox.insert([planned(owners[0], "k")], T0)
     [first] = outbox.claim_due(T0, "crashed", LEASE, 10)

@@ -1,0 +1,235 @@
+"""Claims on outbox rows: who is sending a reminder, since when, in which attempt.
+
+An engine claims a due row by inserting a lease into the small ``reminder_claim`` table,
+not by updating the large ``reminder`` table: a batch of 500 claims then writes a few
+adjacent pages instead of 500 pages scattered over the outbox and its indexes. A pending
+row with a claim is "sending".
+
+Claims are taken one at a time, by an advisory lock on PostgreSQL and by ``BEGIN
+IMMEDIATE`` on SQLite (see :mod:`bot.storage.database`). Without that, two PostgreSQL
+engines could both read a row as unclaimed; the second insert would wait for the first
+claim and fail, or, if the first engine had already finished the row and deleted its
+claim, succeed and send the row twice. Sending itself is not serialised.
+
+A claim whose lease expired (its engine died, even by ``kill -9``) is taken over by the
+next claim, so nothing is lost: delivery is at-least-once. Finishing a row updates it
+and deletes its claim, only for the claim's holder.
+
+All functions run inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
+
+from bot.storage.records import ClaimedReminder, Outcome, Recipient, ReminderKind, State
+from bot.storage.tables import Reminder, ReminderClaim, Subscriber, UtcDateTime
+
+DueRow = Any  # a result row of _COLUMNS (SQLAlchemy's Row types are too precise here)
+R: Table = Reminder.__table__  # type: ignore[attr-defined]
+S: Table = Subscriber.__table__  # type: ignore[attr-defined]
+C: Table = ReminderClaim.__table__  # type: ignore[attr-defined]
+
+_LOCK_KEY = 0x466F65726465  # any constant; "Foerde" in ASCII
+_ERROR_CHARS = 500
+_CHUNK = 500  # ids per IN (...) list, well below SQLite's variable limit
+_COLUMNS = (R.c.id, R.c.subscriber_id, R.c.kind, R.c.text, R.c.occurs_on, R.c.step,
+            R.c.lead_days, R.c.due_at, R.c.next_attempt_at, R.c.attempts, R.c.dedupe_key,
+            S.c.transport, S.c.chat_id)
+_ORDER = (R.c.next_attempt_at, R.c.subscriber_id, R.c.id)  # as in ix_reminder_state_next
+
+
+def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    """Yield ``items`` in slices of at most ``size`` (for IN lists)."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def unclaimed() -> Any:
+    """Return the condition "no engine holds this reminder row"."""
+    return ~exists().where(C.c.reminder_id == R.c.id)
+
+
+def claim(
+    conn: Connection, now: dt.datetime, worker: str, lease: dt.timedelta, limit: int
+) -> list[ClaimedReminder]:
+    """Claim up to ``limit`` due rows; see ``OutboxRepository.claim_due``."""
+    postgres = conn.dialect.name == "postgresql"
+    expired = now - lease
+    # One round trip on PostgreSQL: lock, commit mode, and whether a lease expired.
+    if conn.execute(_START_PG if postgres else _ANY_EXPIRED, {"expired": expired}).scalar():
+        taken = _take_over(conn, now, worker, expired, limit)
+    else:
+        taken = []
+    budget = limit - len(taken)
+    if budget <= 0:
+        return taken
+    rows = _whole_groups(conn, now, list(conn.execute(
+        _FIRST_DUE, {"now": now, "limit": budget})), budget)
+    _insert_claims(conn, rows, worker, now)
+    return taken + _claimed(rows, {})
+
+
+def finish(conn: Connection, outcomes: Sequence[Outcome], worker: str) -> None:
+    """Apply outcomes to the rows ``worker`` holds and release their claims.
+
+    A row whose claim another engine took over (after this one's lease expired) is left
+    alone: the late first engine must not overwrite it.
+    """
+    params = [_finish_params(outcome, row_id, worker)
+              for outcome in outcomes for row_id in outcome.ids]
+    if params:
+        conn.execute(_FINISH, params)
+        conn.execute(_RELEASE, [{"row_id": p["row_id"], "worker": worker} for p in params])
+
+
+def _take_over(
+    conn: Connection, now: dt.datetime, worker: str, expired: dt.datetime, limit: int
+) -> list[ClaimedReminder]:
+    """Take over claims whose lease ran out; drop claims of rows deleted meanwhile."""
+    attempts: dict[int, int] = dict(conn.execute(
+        _TAKE_OVER, {"expired": expired, "limit": limit, "worker": worker, "now": now}).all())
+    found = []
+    for part in chunks(sorted(attempts)):
+        found += _claimed(list(conn.execute(_ROWS_BY_ID, {"ids": list(part)})), attempts)
+    gone = sorted(set(attempts) - {row.id for row in found})
+    for part in chunks(gone):
+        conn.execute(delete(C).where(C.c.reminder_id.in_(part)))
+    return found
+
+
+def _insert_claims(
+    conn: Connection, rows: list[DueRow], worker: str, now: dt.datetime
+) -> None:
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        # Two array parameters, unnested side by side: one statement for all claims.
+        conn.execute(_INSERT_CLAIMS_PG, {"worker": worker, "now": now,
+                                         "ids": [row.id for row in rows],
+                                         "attempts": [row.attempts + 1 for row in rows]})
+        return
+    for part in chunks([row.id for row in rows]):
+        # Built from the rows in SQL: one statement with one list parameter.
+        conn.execute(_INSERT_CLAIMS, {"worker": worker, "now": now, "ids": list(part)})
+
+
+def _whole_groups(
+    conn: Connection, now: dt.datetime, rows: list[DueRow], limit: int
+) -> list[DueRow]:
+    """Never split one chat's rows of one instant (one message) between two batches.
+
+    ``rows`` are the first due rows in index order (due instant, chat, id), so one
+    chat's rows of one instant are next to each other and only the last group of a
+    full batch can have more rows. It is left for the next batch, which starts with it;
+    if it is the batch's only group, its remaining rows are added instead, so a very
+    large group is not stuck.
+    """
+    if len(rows) < limit:
+        return rows  # every due row was read: nothing was cut off
+    last = rows[-1]
+    group = (last.next_attempt_at, last.subscriber_id)
+    kept = [row for row in rows if (row.next_attempt_at, row.subscriber_id) != group]
+    if kept:
+        return kept
+    return rows + list(conn.execute(_REST_OF_GROUP, {
+        "now": now, "at": last.next_attempt_at, "owner": last.subscriber_id, "after": last.id}))
+
+
+def _claimed(rows: list[DueRow], attempts: dict[int, int]) -> list[ClaimedReminder]:
+    """Convert rows; ``attempts`` overrides the attempt (else the stored one plus one).
+
+    Called for every claimed row, so it avoids per-row lookups that add up: one
+    Recipient per chat, kinds from a dict.
+    """
+    recipients: dict[int, Recipient] = {}
+    found = []
+    for (row_id, owner, kind, text, occurs_on, step, lead_days, due_at, _next, attempt,
+         dedupe_key, transport, chat_id) in rows:
+        recipient = recipients.get(owner)
+        if recipient is None:
+            recipient = recipients[owner] = Recipient(transport, chat_id)
+        found.append(ClaimedReminder(
+            id=row_id, recipient=recipient, subscriber_id=owner, kind=_KINDS[kind],
+            text=text, occurs_on=occurs_on, step=step, lead_days=lead_days, due_at=due_at,
+            attempts=attempts.get(row_id, attempt + 1), dedupe_key=dedupe_key))
+    return found
+
+
+# The statements are built once: building SQLAlchemy expressions per claim cost more than
+# running some of them.
+_KINDS = {kind.value: kind for kind in ReminderKind}
+_DUE = (R.c.state == State.PENDING, R.c.next_attempt_at <= bindparam("now", type_=UtcDateTime()),
+        unclaimed())
+_WITH_CHAT = select(*_COLUMNS).join_from(R, S, S.c.id == R.c.subscriber_id)
+# The index's order: it walks ix_reminder_state_next and sorts nothing.
+_FIRST_DUE = _WITH_CHAT.where(*_DUE).order_by(*_ORDER).limit(bindparam("limit"))
+_REST_OF_GROUP = _WITH_CHAT.where(
+    *_DUE, R.c.next_attempt_at == bindparam("at", type_=UtcDateTime()),
+    R.c.subscriber_id == bindparam("owner"), R.c.id > bindparam("after")).order_by(*_ORDER)
+_ROWS_BY_ID = _WITH_CHAT.where(R.c.id.in_(bindparam("ids", expanding=True)))
+_CLAIM_COLUMNS = ["reminder_id", "worker", "claimed_at", "attempt"]
+_NEW_CLAIMS = select(R.c.id, bindparam("worker", type_=String()),
+                     bindparam("now", type_=UtcDateTime()), R.c.attempts + 1)
+_INSERT_CLAIMS = insert(C).from_select(
+    _CLAIM_COLUMNS, _NEW_CLAIMS.where(R.c.id.in_(bindparam("ids", expanding=True))))
+_INSERT_CLAIMS_PG = insert(C).from_select(_CLAIM_COLUMNS, select(
+    func.unnest(bindparam("ids", type_=postgresql.ARRAY(Integer))),
+    bindparam("worker", type_=String()), bindparam("now", type_=UtcDateTime()),
+    func.unnest(bindparam("attempts", type_=postgresql.ARRAY(Integer)))))
+_ANY_EXPIRED = select(exists().where(
+    C.c.claimed_at <= bindparam("expired", type_=UtcDateTime())))
+# The advisory lock serialises claims (see the module docstring). Claims do not wait for
+# the WAL flush: a server crash may lose the last claims, whose rows are then claimed
+# again, a repeat that at-least-once delivery allows. Whether the expiry check runs
+# before or after the lock does not matter: a lease that expires meanwhile is taken
+# over by the next claim, and a take-over that finds nothing does nothing.
+_START_PG = select(_ANY_EXPIRED.scalar_subquery(), func.pg_advisory_xact_lock(_LOCK_KEY),
+                   func.set_config("synchronous_commit", "off", True))
+_TAKE_OVER = update(C).where(C.c.reminder_id.in_(
+    select(C.c.reminder_id).where(C.c.claimed_at <= bindparam("expired", type_=UtcDateTime()))
+    .order_by(C.c.claimed_at, C.c.reminder_id).limit(bindparam("limit")).scalar_subquery(),
+)).values(worker=bindparam("worker"), claimed_at=bindparam("now", type_=UtcDateTime()),
+          attempt=C.c.attempt + 1).returning(C.c.reminder_id, C.c.attempt)
+
+# One statement for every kind of outcome, run with one parameter set per row: compiled
+# once, and a single executemany however the outcomes of a group commit are mixed. The
+# claim's attempt number is written back, so the next claim counts on from it.
+_FINISH = update(R).where(
+    R.c.id == bindparam("row_id"), R.c.state == State.PENDING,
+    exists().where(C.c.reminder_id == R.c.id, C.c.worker == bindparam("worker")),
+).values(
+    state=bindparam("new_state"), sent_at=bindparam("sent_at"), late=bindparam("late"),
+    next_attempt_at=func.coalesce(bindparam("retry_at", type_=UtcDateTime()),
+                                  R.c.next_attempt_at),
+    last_error=func.coalesce(bindparam("error", type_=String()), R.c.last_error),
+    attempts=select(C.c.attempt).where(C.c.reminder_id == R.c.id).scalar_subquery(),
+)
+_RELEASE = delete(C).where(C.c.reminder_id == bindparam("row_id"),
+                           C.c.worker == bindparam("worker"))
+
+
+def _finish_params(outcome: Outcome, row_id: int, worker: str) -> dict[str, Any]:
+    return {
+        "row_id": row_id, "worker": worker, "new_state": outcome.state.value,
+        "sent_at": outcome.sent_at,
+        "late": outcome.late, "retry_at": outcome.retry_at,
+        "error": outcome.error[:_ERROR_CHARS] if outcome.error else None,
+    }
