@@ -54,7 +54,7 @@ def insert_deadlines(conn: Connection, rows: Sequence[DeadlineRow], now: dt.date
     if conn.dialect.name == "postgresql":
         _copy_and_insert(conn, rows, now)
         return
-    day, instant = _sqlite_converter(conn, Date()), _sqlite_converter(conn, UtcDateTime())
+    day, instant = sqlite_converter(conn, Date()), sqlite_converter(conn, UtcDateTime())
     created, kind, state = instant(now), str(ReminderKind.DEADLINE), str(State.PENDING)
     (cache_pages,) = conn.exec_driver_sql("PRAGMA cache_size").one()
     conn.exec_driver_sql(f"PRAGMA cache_size = {_SQLITE_BULK_CACHE}")
@@ -85,7 +85,7 @@ def _copy_and_insert(conn: Connection, rows: Sequence[DeadlineRow], now: dt.date
         .on_conflict_do_nothing(index_elements=["dedupe_key"]))
 
 
-def _sqlite_converter(conn: Connection, type_: Any) -> Callable[[Any], Any]:
+def sqlite_converter(conn: Connection, type_: Any) -> Callable[[Any], Any]:
     """Return a memoised bind conversion: few distinct instants, many rows."""
     process = type_.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     cache: dict[Any, Any] = {}

@@ -25,9 +25,12 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    TIMESTAMP,
+    Boolean,
     Integer,
     String,
     Table,
+    any_,
     bindparam,
     delete,
     exists,
@@ -39,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
+from bot.storage.bulk import sqlite_converter
 from bot.storage.records import ClaimedReminder, Outcome, Recipient, ReminderKind, State
 from bot.storage.tables import Reminder, ReminderClaim, Subscriber, UtcDateTime
 
@@ -93,11 +97,29 @@ def finish(conn: Connection, outcomes: Sequence[Outcome], worker: str) -> None:
     A row whose claim another engine took over (after this one's lease expired) is left
     alone: the late first engine must not overwrite it.
     """
-    params = [_finish_params(outcome, row_id, worker)
-              for outcome in outcomes for row_id in outcome.ids]
-    if params:
-        conn.execute(_FINISH, params)
-        conn.execute(_RELEASE, [{"row_id": p["row_id"], "worker": worker} for p in params])
+    rows = [(row_id, outcome) for outcome in outcomes for row_id in outcome.ids]
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        # One statement per flush with array parameters: per-row statements would each
+        # cost a round trip and a plan.
+        arrays: dict[str, list[Any]] = {name: [] for name in _FINISH_ARRAYS}
+        for row_id, outcome in rows:
+            for name, value in zip(_FINISH_ARRAYS, _finish_values(row_id, outcome),
+                                   strict=True):
+                arrays[name].append(value)
+        conn.execute(_FINISH_PG, {**arrays, "worker": worker})
+        conn.execute(_RELEASE_PG, {"ids": arrays["row_id"], "worker": worker})
+        return
+    # SQLite runs an executemany in-process, without round trips. Plain driver SQL with
+    # values converted here: SQLAlchemy's per-row parameter handling cost more than the
+    # statements themselves.
+    instant = sqlite_converter(conn, UtcDateTime())
+    conn.exec_driver_sql(_FINISH_SQLITE, [
+        (state, instant(sent_at), int(late), instant(retry_at), error, row_id, worker)
+        for row_id, state, sent_at, late, retry_at, error in (
+            _finish_values(row_id, outcome) for row_id, outcome in rows)])
+    conn.exec_driver_sql(_RELEASE_SQLITE, [(row_id, worker) for row_id, _ in rows])
 
 
 def _take_over(
@@ -209,27 +231,40 @@ _TAKE_OVER = update(C).where(C.c.reminder_id.in_(
 )).values(worker=bindparam("worker"), claimed_at=bindparam("now", type_=UtcDateTime()),
           attempt=C.c.attempt + 1).returning(C.c.reminder_id, C.c.attempt)
 
-# One statement for every kind of outcome, run with one parameter set per row: compiled
-# once, and a single executemany however the outcomes of a group commit are mixed. The
-# claim's attempt number is written back, so the next claim counts on from it.
-_FINISH = update(R).where(
-    R.c.id == bindparam("row_id"), R.c.state == State.PENDING,
-    exists().where(C.c.reminder_id == R.c.id, C.c.worker == bindparam("worker")),
-).values(
-    state=bindparam("new_state"), sent_at=bindparam("sent_at"), late=bindparam("late"),
-    next_attempt_at=func.coalesce(bindparam("retry_at", type_=UtcDateTime()),
-                                  R.c.next_attempt_at),
-    last_error=func.coalesce(bindparam("error", type_=String()), R.c.last_error),
-    attempts=select(C.c.attempt).where(C.c.reminder_id == R.c.id).scalar_subquery(),
+# One statement for every kind of outcome, however the outcomes of a group commit are
+# mixed. The claim's attempt number is written back, so the next claim counts on from it.
+_FINISH_SQLITE = (
+    "UPDATE reminder SET state = ?, sent_at = ?, late = ?, "
+    "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
+    "attempts = (SELECT attempt FROM reminder_claim WHERE reminder_id = reminder.id) "
+    "WHERE id = ? AND state = 'pending' AND EXISTS (SELECT 1 FROM reminder_claim "
+    "WHERE reminder_id = reminder.id AND worker = ?)"
 )
-_RELEASE = delete(C).where(C.c.reminder_id == bindparam("row_id"),
-                           C.c.worker == bindparam("worker"))
+_RELEASE_SQLITE = "DELETE FROM reminder_claim WHERE reminder_id = ? AND worker = ?"
 
 
-def _finish_params(outcome: Outcome, row_id: int, worker: str) -> dict[str, Any]:
-    return {
-        "row_id": row_id, "worker": worker, "new_state": outcome.state.value,
-        "sent_at": outcome.sent_at,
-        "late": outcome.late, "retry_at": outcome.retry_at,
-        "error": outcome.error[:_ERROR_CHARS] if outcome.error else None,
-    }
+def _array(name: str, item: Any) -> Any:
+    return bindparam(name, type_=postgresql.ARRAY(item))
+
+
+_FINISH_ARRAYS = {"row_id": Integer(), "new_state": String(), "sent_at": TIMESTAMP(True),
+                  "late": Boolean(), "retry_at": TIMESTAMP(True), "error": String()}
+_OUTCOMES = select(*(func.unnest(_array(name, item)).label(name)
+                     for name, item in _FINISH_ARRAYS.items())).subquery("outcome")
+_FINISH_PG = update(R).where(
+    R.c.id == _OUTCOMES.c.row_id, R.c.state == State.PENDING,
+    C.c.reminder_id == R.c.id, C.c.worker == bindparam("worker"),
+).values(
+    state=_OUTCOMES.c.new_state, sent_at=_OUTCOMES.c.sent_at, late=_OUTCOMES.c.late,
+    next_attempt_at=func.coalesce(_OUTCOMES.c.retry_at, R.c.next_attempt_at),
+    last_error=func.coalesce(_OUTCOMES.c.error, R.c.last_error), attempts=C.c.attempt,
+)
+_RELEASE_PG = delete(C).where(C.c.reminder_id == any_(_array("ids", Integer())),
+                              C.c.worker == bindparam("worker"))
+
+
+def _finish_values(row_id: int, outcome: Outcome) -> tuple[Any, ...]:
+    """Return the values of one row's outcome, in the order of ``_FINISH_ARRAYS``."""
+    error = outcome.error[:_ERROR_CHARS] if outcome.error else None
+    return (row_id, outcome.state.value, outcome.sent_at, outcome.late, outcome.retry_at,
+            error)

@@ -1,7 +1,8 @@
-"""Child process for the crash test: claims due reminders, then hangs inside the sender.
+"""Child process for the crash tests: claims due reminders, then hangs inside the sender.
 
-Usage: python crashing_worker.py DATABASE_URL ISO_INSTANT
-Prints "in-send" once the sender was entered; the parent then kills it with SIGKILL.
+Usage: python crashing_worker.py DATABASE_URL ISO_INSTANT [DELIVERED [COMMIT_WINDOW]]
+The first DELIVERED messages (default 0) go through; the next send prints "in-send" and
+hangs, and the parent kills the process with SIGKILL.
 """
 
 from __future__ import annotations
@@ -16,16 +17,25 @@ from bot.storage import OutboxRepository, Recipient, create_db_engine
 
 
 class HangingSender:
+    def __init__(self, delivered: int) -> None:
+        self.delivered = delivered
+
     async def send(self, recipient: Recipient, text: str, *, dedupe_id: str) -> None:
+        if self.delivered > 0:
+            self.delivered -= 1
+            return
         print("in-send", flush=True)
         await asyncio.sleep(3600)
 
 
 def main() -> None:
-    url, at = sys.argv[1:3]
+    url, at, *rest = sys.argv[1:]
+    delivered = int(rest[0]) if rest else 0
+    window = float(rest[1]) if len(rest) > 1 else EngineConfig.commit_window
     engine = ReminderEngine(
-        OutboxRepository(create_db_engine(url)), HangingSender(),
-        FixedClock(dt.datetime.fromisoformat(at)), config=EngineConfig(worker_id="doomed"))
+        OutboxRepository(create_db_engine(url)), HangingSender(delivered),
+        FixedClock(dt.datetime.fromisoformat(at)),
+        config=EngineConfig(worker_id="doomed", commit_window=window, concurrency=1))
     asyncio.run(engine.sweep())
 
 
