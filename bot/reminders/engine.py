@@ -31,6 +31,7 @@ import socket
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
 
 from bot.clock import BERLIN, Clock
@@ -87,7 +88,14 @@ def backoff(attempts: int, config: EngineConfig) -> dt.timedelta:
 
 def deadline_passed(row: ClaimedReminder, now: dt.datetime) -> bool:
     """Return True when the row's deadline day is over in Europe/Berlin."""
-    return row.occurs_on is not None and now > Occurrence(row.occurs_on).ends_at()
+    return row.occurs_on is not None and now > _day_ends(row.occurs_on)
+
+
+@lru_cache(maxsize=1024)
+def _day_ends(day: dt.date) -> dt.datetime:
+    # In UTC, computed once per day: a sweep checks every row, and comparing with a
+    # Berlin time looks up the zone's offset each time.
+    return Occurrence(day).ends_at().astimezone(dt.UTC)
 
 
 def dedupe_id(rows: Sequence[ClaimedReminder]) -> str:
@@ -133,16 +141,19 @@ class ReminderEngine:
         return await asyncio.to_thread(self._outbox.next_due_at)
 
     async def _deliver_batch(self, claimed: list[ClaimedReminder], result: SweepResult) -> None:
-        limit = asyncio.Semaphore(self.config.concurrency)
+        chats = [list(rows) for _, rows in groupby(claimed, key=lambda r: r.subscriber_id)]
+        queue = iter(chats)
 
-        async def one(rows: list[ClaimedReminder]) -> None:
-            async with limit:
+        async def worker() -> None:
+            # The workers share one iterator, so each chat is taken by exactly one of
+            # them; a few workers instead of a task per chat keep a large batch cheap.
+            for rows in queue:
                 await self._deliver(rows, result)
 
         try:
             async with asyncio.TaskGroup() as group:
-                for _, rows in groupby(claimed, key=lambda r: r.subscriber_id):
-                    group.create_task(one(list(rows)))
+                for _ in range(min(self.config.concurrency, len(chats))):
+                    group.create_task(worker())
         finally:
             await self._commits.flush()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
 from bot.storage.records import ClaimedReminder, ReminderKind
 
@@ -18,9 +19,16 @@ def when(deadline: dt.date, today: dt.date) -> str:
 
 def _deadline_line(row: ClaimedReminder, today: dt.date, late: bool) -> str:
     assert row.occurs_on is not None  # noqa: S101  (deadline rows always have a date)
-    title = f"{row.text} – {row.step}" if row.step else row.text
-    status = when(row.occurs_on, today) + (", verspätet" if late else "")
-    return f"• {title}: Frist {row.occurs_on:%d.%m.%Y} ({status})"
+    return _deadline_text(row.text, row.step, row.occurs_on, today, late)
+
+
+@lru_cache(maxsize=4096)
+def _deadline_text(text: str, step: str | None, deadline: dt.date, today: dt.date,
+                   late: bool) -> str:
+    # Cached: a morning's fan-out repeats the same few lines for thousands of chats.
+    title = f"{text} – {step}" if step else text
+    status = when(deadline, today) + (", verspätet" if late else "")
+    return f"• {title}: Frist {deadline:%d.%m.%Y} ({status})"
 
 
 def _personal_line(row: ClaimedReminder, today: dt.date, late: bool) -> str:
@@ -50,7 +58,7 @@ def render(rows: Sequence[ClaimedReminder], today: dt.date, late_ids: Collection
             notices.append(f"• {row.text}")
     sections = [
         ("Erinnerung an Fristen:", list(deadlines.values())),
-        ("Deine Erinnerung:" if len(personal) == 1 else "Deine Erinnerungen:", personal),
+        ("Ihre Erinnerung:" if len(personal) == 1 else "Ihre Erinnerungen:", personal),
         ("Hinweis:", notices),
     ]
     return "\n\n".join("\n".join([head, *lines]) for head, lines in sections if lines)

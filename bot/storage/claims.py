@@ -11,9 +11,15 @@ engines could both read a row as unclaimed; the second insert would wait for the
 claim and fail, or, if the first engine had already finished the row and deleted its
 claim, succeed and send the row twice. Sending itself is not serialised.
 
+Claiming and loading are two steps in two transactions: :func:`claim` finds the next due
+rows and inserts their claims while holding that lock, reading only the due-row index;
+:func:`load` then reads what the engine needs to send them, without the lock. That keeps
+the part during which other engines wait short.
+
 A claim whose lease expired (its engine died, even by ``kill -9``) is taken over by the
 next claim, so nothing is lost: delivery is at-least-once. Finishing a row updates it
-and deletes its claim, only for the claim's holder.
+and deletes its claim, only for the claim's holder. ``reminder.attempts`` counts
+finished attempts; a claim's attempt is that plus one plus its take-overs.
 
 All functions run inside the caller's transaction.
 """
@@ -21,7 +27,7 @@ All functions run inside the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -32,11 +38,14 @@ from sqlalchemy import (
     Table,
     any_,
     bindparam,
+    cast,
     delete,
     exists,
     func,
     insert,
+    literal,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.dialects import postgresql
@@ -44,9 +53,8 @@ from sqlalchemy.engine import Connection
 
 from bot.storage.bulk import sqlite_converter
 from bot.storage.records import ClaimedReminder, Outcome, Recipient, ReminderKind, State
-from bot.storage.tables import Reminder, ReminderClaim, Subscriber, UtcDateTime
+from bot.storage.tables import IsoDate, Reminder, ReminderClaim, Subscriber, UtcDateTime
 
-DueRow = Any  # a result row of _COLUMNS (SQLAlchemy's Row types are too precise here)
 R: Table = Reminder.__table__  # type: ignore[attr-defined]
 S: Table = Subscriber.__table__  # type: ignore[attr-defined]
 C: Table = ReminderClaim.__table__  # type: ignore[attr-defined]
@@ -54,9 +62,6 @@ C: Table = ReminderClaim.__table__  # type: ignore[attr-defined]
 _LOCK_KEY = 0x466F65726465  # any constant; "Foerde" in ASCII
 _ERROR_CHARS = 500
 _CHUNK = 500  # ids per IN (...) list, well below SQLite's variable limit
-_COLUMNS = (R.c.id, R.c.subscriber_id, R.c.kind, R.c.text, R.c.occurs_on, R.c.step,
-            R.c.lead_days, R.c.due_at, R.c.next_attempt_at, R.c.attempts, R.c.dedupe_key,
-            S.c.transport, S.c.chat_id)
 _ORDER = (R.c.next_attempt_at, R.c.subscriber_id, R.c.id)  # as in ix_reminder_state_next
 
 
@@ -73,22 +78,46 @@ def unclaimed() -> Any:
 
 def claim(
     conn: Connection, now: dt.datetime, worker: str, lease: dt.timedelta, limit: int
-) -> list[ClaimedReminder]:
-    """Claim up to ``limit`` due rows; see ``OutboxRepository.claim_due``."""
+) -> list[int]:
+    """Claim up to ``limit`` due rows for ``worker``; return their ids.
+
+    Expired claims are taken over first, then the next due rows in the order (due
+    instant, chat, id). One chat's rows of one instant are never split between batches;
+    see :func:`_whole_groups`.
+    """
     postgres = conn.dialect.name == "postgresql"
     expired = now - lease
     # One round trip on PostgreSQL: lock, commit mode, and whether a lease expired.
+    taken: list[int] = []
     if conn.execute(_START_PG if postgres else _ANY_EXPIRED, {"expired": expired}).scalar():
-        taken = _take_over(conn, now, worker, expired, limit)
-    else:
-        taken = []
+        taken = list(conn.execute(_TAKE_OVER, {
+            "expired": expired, "limit": limit, "worker": worker, "now": now}).scalars())
     budget = limit - len(taken)
     if budget <= 0:
         return taken
-    rows = _whole_groups(conn, now, list(conn.execute(
-        _FIRST_DUE, {"now": now, "limit": budget})), budget)
-    _insert_claims(conn, rows, worker, now)
-    return taken + _claimed(rows, {})
+    # .all() fetches in one driver call; iterating the result would fetch row by row.
+    due = conn.execute(_FIRST_DUE, {"now": now, "limit": budget}).all()
+    ids = [row.id for row in _whole_groups(conn, now, due, budget)]
+    _insert_claims(conn, ids, worker, now)
+    return taken + ids
+
+
+def load(conn: Connection, ids: Sequence[int], worker: str) -> list[ClaimedReminder]:
+    """Read the rows ``worker`` holds among ``ids``, with their chats, for sending.
+
+    A claim whose reminder was deleted meanwhile (the chat asked to delete its data) is
+    removed here.
+    """
+    if conn.dialect.name == "postgresql":  # one array literal instead of an IN list
+        rows = conn.execute(_LOAD_PG, {"ids": _int_array(ids), "worker": worker}).all()
+    else:
+        rows = [row for part in chunks(sorted(ids))
+                for row in conn.execute(_LOAD, {"ids": list(part), "worker": worker}).all()]
+    found = _claimed(rows)
+    gone = sorted(set(ids) - {row.id for row in found})
+    for part in chunks(gone):
+        conn.execute(delete(C).where(C.c.reminder_id.in_(part), C.c.worker == worker))
+    return found
 
 
 def finish(conn: Connection, outcomes: Sequence[Outcome], worker: str) -> None:
@@ -101,6 +130,10 @@ def finish(conn: Connection, outcomes: Sequence[Outcome], worker: str) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
+        # Waiting for the WAL flush would dominate the cost of a finish. A server crash
+        # may lose the last fraction of a second of these updates; their rows keep their
+        # claim and are sent again once the lease expires, which at-least-once allows.
+        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
         # One statement per flush with array parameters: per-row statements would each
         # cost a round trip and a plan.
         arrays: dict[str, list[Any]] = {name: [] for name in _FINISH_ARRAYS}
@@ -109,7 +142,7 @@ def finish(conn: Connection, outcomes: Sequence[Outcome], worker: str) -> None:
                                    strict=True):
                 arrays[name].append(value)
         conn.execute(_FINISH_PG, {**arrays, "worker": worker})
-        conn.execute(_RELEASE_PG, {"ids": arrays["row_id"], "worker": worker})
+        conn.execute(_RELEASE_PG, {"ids": _int_array(arrays["row_id"]), "worker": worker})
         return
     # SQLite runs an executemany in-process, without round trips. Plain driver SQL with
     # values converted here: SQLAlchemy's per-row parameter handling cost more than the
@@ -122,40 +155,25 @@ def finish(conn: Connection, outcomes: Sequence[Outcome], worker: str) -> None:
     conn.exec_driver_sql(_RELEASE_SQLITE, [(row_id, worker) for row_id, _ in rows])
 
 
-def _take_over(
-    conn: Connection, now: dt.datetime, worker: str, expired: dt.datetime, limit: int
-) -> list[ClaimedReminder]:
-    """Take over claims whose lease ran out; drop claims of rows deleted meanwhile."""
-    attempts: dict[int, int] = dict(conn.execute(
-        _TAKE_OVER, {"expired": expired, "limit": limit, "worker": worker, "now": now}).all())
-    found = []
-    for part in chunks(sorted(attempts)):
-        found += _claimed(list(conn.execute(_ROWS_BY_ID, {"ids": list(part)})), attempts)
-    gone = sorted(set(attempts) - {row.id for row in found})
-    for part in chunks(gone):
-        conn.execute(delete(C).where(C.c.reminder_id.in_(part)))
-    return found
-
-
-def _insert_claims(
-    conn: Connection, rows: list[DueRow], worker: str, now: dt.datetime
-) -> None:
-    if not rows:
+def _insert_claims(conn: Connection, ids: list[int], worker: str, now: dt.datetime) -> None:
+    if not ids:
         return
     if conn.dialect.name == "postgresql":
-        # Two array parameters, unnested side by side: one statement for all claims.
-        conn.execute(_INSERT_CLAIMS_PG, {"worker": worker, "now": now,
-                                         "ids": [row.id for row in rows],
-                                         "attempts": [row.attempts + 1 for row in rows]})
+        # One statement: the ids as an array literal ("{1,2}"), unnested in SQL. psycopg
+        # would adapt a list item by item in Python, which took longer than the insert.
+        conn.execute(_INSERT_CLAIMS_PG, {"worker": worker, "now": now, "ids": _int_array(ids)})
         return
-    for part in chunks([row.id for row in rows]):
-        # Built from the rows in SQL: one statement with one list parameter.
-        conn.execute(_INSERT_CLAIMS, {"worker": worker, "now": now, "ids": list(part)})
+    claimed_at = sqlite_converter(conn, UtcDateTime())(now)
+    conn.exec_driver_sql(_INSERT_CLAIMS_SQLITE, [(row_id, worker, claimed_at) for row_id in ids])
+
+
+def _int_array(values: Iterable[int]) -> str:
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def _whole_groups(
-    conn: Connection, now: dt.datetime, rows: list[DueRow], limit: int
-) -> list[DueRow]:
+    conn: Connection, now: dt.datetime, rows: Sequence[Any], limit: int
+) -> Sequence[Any]:
     """Never split one chat's rows of one instant (one message) between two batches.
 
     ``rows`` are the first due rows in index order (due instant, chat, id), so one
@@ -171,19 +189,19 @@ def _whole_groups(
     kept = [row for row in rows if (row.next_attempt_at, row.subscriber_id) != group]
     if kept:
         return kept
-    return rows + list(conn.execute(_REST_OF_GROUP, {
-        "now": now, "at": last.next_attempt_at, "owner": last.subscriber_id, "after": last.id}))
+    return [*rows, *conn.execute(_REST_OF_GROUP, {
+        "now": now, "at": last.next_attempt_at, "owner": last.subscriber_id,
+        "after": last.id}).all()]
 
 
-def _claimed(rows: list[DueRow], attempts: dict[int, int]) -> list[ClaimedReminder]:
-    """Convert rows; ``attempts`` overrides the attempt (else the stored one plus one).
+def _claimed(rows: Sequence[Any]) -> list[ClaimedReminder]:
+    """Convert loaded rows, avoiding per-row work that adds up over a batch.
 
-    Called for every claimed row, so it avoids per-row lookups that add up: one
-    Recipient per chat, kinds from a dict.
+    One Recipient per chat, kinds from a dict.
     """
     recipients: dict[int, Recipient] = {}
     found = []
-    for (row_id, owner, kind, text, occurs_on, step, lead_days, due_at, _next, attempt,
+    for (row_id, owner, kind, text, occurs_on, step, lead_days, due_at, attempt,
          dedupe_key, transport, chat_id) in rows:
         recipient = recipients.get(owner)
         if recipient is None:
@@ -191,31 +209,28 @@ def _claimed(rows: list[DueRow], attempts: dict[int, int]) -> list[ClaimedRemind
         found.append(ClaimedReminder(
             id=row_id, recipient=recipient, subscriber_id=owner, kind=_KINDS[kind],
             text=text, occurs_on=occurs_on, step=step, lead_days=lead_days, due_at=due_at,
-            attempts=attempts.get(row_id, attempt + 1), dedupe_key=dedupe_key))
+            attempts=attempt, dedupe_key=dedupe_key))
     return found
+
+
+def _finish_values(row_id: int, outcome: Outcome) -> tuple[Any, ...]:
+    """Return the values of one row's outcome, in the order of ``_FINISH_ARRAYS``."""
+    error = outcome.error[:_ERROR_CHARS] if outcome.error else None
+    return (row_id, outcome.state.value, outcome.sent_at, outcome.late, outcome.retry_at,
+            error)
+
+
+def _array(name: str, item: Any) -> Any:
+    return bindparam(name, type_=postgresql.ARRAY(item))
+
+
+def _int_array_param(name: str) -> Any:
+    return cast(bindparam(name, type_=String()), postgresql.ARRAY(Integer))
 
 
 # The statements are built once: building SQLAlchemy expressions per claim cost more than
 # running some of them.
 _KINDS = {kind.value: kind for kind in ReminderKind}
-_DUE = (R.c.state == State.PENDING, R.c.next_attempt_at <= bindparam("now", type_=UtcDateTime()),
-        unclaimed())
-_WITH_CHAT = select(*_COLUMNS).join_from(R, S, S.c.id == R.c.subscriber_id)
-# The index's order: it walks ix_reminder_state_next and sorts nothing.
-_FIRST_DUE = _WITH_CHAT.where(*_DUE).order_by(*_ORDER).limit(bindparam("limit"))
-_REST_OF_GROUP = _WITH_CHAT.where(
-    *_DUE, R.c.next_attempt_at == bindparam("at", type_=UtcDateTime()),
-    R.c.subscriber_id == bindparam("owner"), R.c.id > bindparam("after")).order_by(*_ORDER)
-_ROWS_BY_ID = _WITH_CHAT.where(R.c.id.in_(bindparam("ids", expanding=True)))
-_CLAIM_COLUMNS = ["reminder_id", "worker", "claimed_at", "attempt"]
-_NEW_CLAIMS = select(R.c.id, bindparam("worker", type_=String()),
-                     bindparam("now", type_=UtcDateTime()), R.c.attempts + 1)
-_INSERT_CLAIMS = insert(C).from_select(
-    _CLAIM_COLUMNS, _NEW_CLAIMS.where(R.c.id.in_(bindparam("ids", expanding=True))))
-_INSERT_CLAIMS_PG = insert(C).from_select(_CLAIM_COLUMNS, select(
-    func.unnest(bindparam("ids", type_=postgresql.ARRAY(Integer))),
-    bindparam("worker", type_=String()), bindparam("now", type_=UtcDateTime()),
-    func.unnest(bindparam("attempts", type_=postgresql.ARRAY(Integer)))))
 _ANY_EXPIRED = select(exists().where(
     C.c.claimed_at <= bindparam("expired", type_=UtcDateTime())))
 # The advisory lock serialises claims (see the module docstring). Claims do not wait for
@@ -229,24 +244,41 @@ _TAKE_OVER = update(C).where(C.c.reminder_id.in_(
     select(C.c.reminder_id).where(C.c.claimed_at <= bindparam("expired", type_=UtcDateTime()))
     .order_by(C.c.claimed_at, C.c.reminder_id).limit(bindparam("limit")).scalar_subquery(),
 )).values(worker=bindparam("worker"), claimed_at=bindparam("now", type_=UtcDateTime()),
-          attempt=C.c.attempt + 1).returning(C.c.reminder_id, C.c.attempt)
-
+          takeovers=C.c.takeovers + 1).returning(C.c.reminder_id)
+_DUE = (R.c.state == State.PENDING, R.c.next_attempt_at <= bindparam("now", type_=UtcDateTime()),
+        unclaimed())
+# Only columns of ix_reminder_state_next, in its order: the claim reads the index alone
+# and sorts nothing.
+_DUE_KEYS = select(R.c.next_attempt_at, R.c.subscriber_id, R.c.id).where(*_DUE)
+_FIRST_DUE = _DUE_KEYS.order_by(*_ORDER).limit(bindparam("limit"))
+_REST_OF_GROUP = _DUE_KEYS.where(
+    R.c.next_attempt_at == bindparam("at", type_=UtcDateTime()),
+    R.c.subscriber_id == bindparam("owner"), R.c.id > bindparam("after")).order_by(*_ORDER)
+_INSERT_CLAIMS_PG = insert(C).from_select(
+    ["reminder_id", "worker", "claimed_at", "takeovers"],
+    select(func.unnest(_int_array_param("ids")), bindparam("worker", type_=String()),
+           bindparam("now", type_=UtcDateTime()), literal(0)))
+_INSERT_CLAIMS_SQLITE = (
+    "INSERT INTO reminder_claim (reminder_id, worker, claimed_at, takeovers) VALUES (?, ?, ?, 0)")
+_LOAD_ANY = (select(R.c.id, R.c.subscriber_id, R.c.kind, R.c.text,
+                    type_coerce(R.c.occurs_on, IsoDate()), R.c.step,
+                    R.c.lead_days, R.c.due_at, R.c.attempts + 1 + C.c.takeovers,
+                    R.c.dedupe_key, S.c.transport, S.c.chat_id)
+             .join_from(R, S, S.c.id == R.c.subscriber_id).join(C, C.c.reminder_id == R.c.id)
+             .where(C.c.worker == bindparam("worker")))
+_LOAD = _LOAD_ANY.where(R.c.id.in_(bindparam("ids", expanding=True)))
+_LOAD_PG = _LOAD_ANY.where(R.c.id == any_(_int_array_param("ids")))
 # One statement for every kind of outcome, however the outcomes of a group commit are
-# mixed. The claim's attempt number is written back, so the next claim counts on from it.
+# mixed. Each one counts as a finished attempt, take-overs included.
 _FINISH_SQLITE = (
     "UPDATE reminder SET state = ?, sent_at = ?, late = ?, "
     "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
-    "attempts = (SELECT attempt FROM reminder_claim WHERE reminder_id = reminder.id) "
+    "attempts = attempts + 1 + "
+    "(SELECT takeovers FROM reminder_claim WHERE reminder_id = reminder.id) "
     "WHERE id = ? AND state = 'pending' AND EXISTS (SELECT 1 FROM reminder_claim "
     "WHERE reminder_id = reminder.id AND worker = ?)"
 )
 _RELEASE_SQLITE = "DELETE FROM reminder_claim WHERE reminder_id = ? AND worker = ?"
-
-
-def _array(name: str, item: Any) -> Any:
-    return bindparam(name, type_=postgresql.ARRAY(item))
-
-
 _FINISH_ARRAYS = {"row_id": Integer(), "new_state": String(), "sent_at": TIMESTAMP(True),
                   "late": Boolean(), "retry_at": TIMESTAMP(True), "error": String()}
 _OUTCOMES = select(*(func.unnest(_array(name, item)).label(name)
@@ -257,14 +289,8 @@ _FINISH_PG = update(R).where(
 ).values(
     state=_OUTCOMES.c.new_state, sent_at=_OUTCOMES.c.sent_at, late=_OUTCOMES.c.late,
     next_attempt_at=func.coalesce(_OUTCOMES.c.retry_at, R.c.next_attempt_at),
-    last_error=func.coalesce(_OUTCOMES.c.error, R.c.last_error), attempts=C.c.attempt,
+    last_error=func.coalesce(_OUTCOMES.c.error, R.c.last_error),
+    attempts=R.c.attempts + 1 + C.c.takeovers,
 )
-_RELEASE_PG = delete(C).where(C.c.reminder_id == any_(_array("ids", Integer())),
+_RELEASE_PG = delete(C).where(C.c.reminder_id == any_(_int_array_param("ids")),
                               C.c.worker == bindparam("worker"))
-
-
-def _finish_values(row_id: int, outcome: Outcome) -> tuple[Any, ...]:
-    """Return the values of one row's outcome, in the order of ``_FINISH_ARRAYS``."""
-    error = outcome.error[:_ERROR_CHARS] if outcome.error else None
-    return (row_id, outcome.state.value, outcome.sent_at, outcome.late, outcome.retry_at,
-            error)

@@ -141,7 +141,7 @@ def answers_heimat(body: str) -> bool:
 
 
 def is_reminder(body: str) -> bool:
-    return body.startswith("Deine Erinnerung:")
+    return body.startswith("Ihre Erinnerung:")
 
 
 async def test_lost_line_reconnects_and_catches_up(

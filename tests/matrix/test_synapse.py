@@ -93,7 +93,7 @@ async def test_reminder_reaches_a_subscribed_room_and_kick_ends_it(
         result = await ReminderEngine(bot.storage.outbox, bot.transport.sender, clock).sweep()
         assert result.sent == 1
         reminder = await alice.wait_for(room, bot.user_id,
-                                        lambda b: b.startswith("Deine Erinnerung:"))
+                                        lambda b: b.startswith("Ihre Erinnerung:"))
         assert "Belege sammeln" in reminder.body
 
         assert bot.storage.subscriptions.active_subscriptions() != []

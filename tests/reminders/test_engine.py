@@ -71,7 +71,7 @@ async def test_one_message_per_chat_and_morning(
         "• Heimat-Scheck: Frist 23.10.2027 (in 7 Tagen)\n"
         "• Kulturrucksack – Antrag: Frist 30.10.2027 (in 14 Tagen)\n"
         "\n"
-        "Deine Erinnerung:\n"
+        "Ihre Erinnerung:\n"
         "• Belege sammeln (16.10.2027, heute)"
     )
     assert texts["2"] == "Erinnerung an Fristen:\n• Heimat-Scheck: Frist 17.10.2027 (morgen)"

@@ -134,9 +134,11 @@ def _upgrade_keeps_a_lease(url: str) -> None:
     with engine.begin() as conn:
         states = conn.execute(text("SELECT id, state FROM reminder ORDER BY id")).all()
         claims = conn.execute(text(
-            "SELECT reminder_id, worker, attempt FROM reminder_claim")).all()
+            "SELECT reminder_id, worker, takeovers FROM reminder_claim")).all()
+        attempts = conn.execute(text("SELECT attempts FROM reminder WHERE id = 1")).scalar()
     assert [tuple(row) for row in states] == [(1, "pending"), (2, "sent")]
-    assert [tuple(row) for row in claims] == [(1, "w1", 2)]
+    assert [tuple(row) for row in claims] == [(1, "w1", 0)]
+    assert attempts == 1  # the second attempt is running; it counts once it finishes
     engine.dispose()
 
 
