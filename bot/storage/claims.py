@@ -95,9 +95,17 @@ def claim(
     budget = limit - len(taken)
     if budget <= 0:
         return taken
+    # Rows in flight are skipped here, not by an anti-join in SQL: the claim table's
+    # statistics swing between empty and full, and a plan made for an empty table
+    # scans it once per candidate row. Reading as many more rows as there are claims
+    # still yields ``budget`` unclaimed ones, if there are that many.
+    in_flight = set(conn.execute(_IN_FLIGHT).scalars())
+    wanted = budget + len(in_flight)
     # .all() fetches in one driver call; iterating the result would fetch row by row.
-    due = conn.execute(_FIRST_DUE, {"now": now, "limit": budget}).all()
-    ids = [row.id for row in _whole_groups(conn, now, due, budget)]
+    read = conn.execute(_FIRST_DUE, {"now": now, "limit": wanted}).all()
+    due = [row for row in read if row.id not in in_flight]
+    complete = len(read) < wanted and len(due) <= budget  # every due row is in ``due``
+    ids = [row.id for row in _whole_groups(conn, now, due[:budget], complete)]
     _insert_claims(conn, ids, worker, now)
     return taken + ids
 
@@ -172,18 +180,18 @@ def _int_array(values: Iterable[int]) -> str:
 
 
 def _whole_groups(
-    conn: Connection, now: dt.datetime, rows: Sequence[Any], limit: int
+    conn: Connection, now: dt.datetime, rows: Sequence[Any], complete: bool
 ) -> Sequence[Any]:
     """Never split one chat's rows of one instant (one message) between two batches.
 
-    ``rows`` are the first due rows in index order (due instant, chat, id), so one
-    chat's rows of one instant are next to each other and only the last group of a
-    full batch can have more rows. It is left for the next batch, which starts with it;
-    if it is the batch's only group, its remaining rows are added instead, so a very
-    large group is not stuck.
+    ``rows`` are the first unclaimed due rows in index order (due instant, chat, id),
+    so one chat's rows of one instant are next to each other, and unless ``rows`` are
+    all due rows (``complete``), only the last group can have more. It is left for the
+    next batch, which starts with it; if it is the batch's only group, its remaining
+    rows are added instead, so a very large group is not stuck.
     """
-    if len(rows) < limit:
-        return rows  # every due row was read: nothing was cut off
+    if complete or not rows:
+        return rows
     last = rows[-1]
     group = (last.next_attempt_at, last.subscriber_id)
     kept = [row for row in rows if (row.next_attempt_at, row.subscriber_id) != group]
@@ -245,14 +253,14 @@ _TAKE_OVER = update(C).where(C.c.reminder_id.in_(
     .order_by(C.c.claimed_at, C.c.reminder_id).limit(bindparam("limit")).scalar_subquery(),
 )).values(worker=bindparam("worker"), claimed_at=bindparam("now", type_=UtcDateTime()),
           takeovers=C.c.takeovers + 1).returning(C.c.reminder_id)
-_DUE = (R.c.state == State.PENDING, R.c.next_attempt_at <= bindparam("now", type_=UtcDateTime()),
-        unclaimed())
+_IN_FLIGHT = select(C.c.reminder_id)
+_DUE = (R.c.state == State.PENDING, R.c.next_attempt_at <= bindparam("now", type_=UtcDateTime()))
 # Only columns of ix_reminder_state_next, in its order: the claim reads the index alone
 # and sorts nothing.
 _DUE_KEYS = select(R.c.next_attempt_at, R.c.subscriber_id, R.c.id).where(*_DUE)
 _FIRST_DUE = _DUE_KEYS.order_by(*_ORDER).limit(bindparam("limit"))
-_REST_OF_GROUP = _DUE_KEYS.where(
-    R.c.next_attempt_at == bindparam("at", type_=UtcDateTime()),
+_REST_OF_GROUP = _DUE_KEYS.where(  # rare: a group larger than a batch
+    unclaimed(), R.c.next_attempt_at == bindparam("at", type_=UtcDateTime()),
     R.c.subscriber_id == bindparam("owner"), R.c.id > bindparam("after")).order_by(*_ORDER)
 _INSERT_CLAIMS_PG = insert(C).from_select(
     ["reminder_id", "worker", "claimed_at", "takeovers"],

@@ -115,3 +115,18 @@ def test_cancel_only_touches_pending(outbox: OutboxRepository, owners: list[int]
     assert outbox.cancel(ids, "verschoben") == 1
     assert outbox.count_by_state() == {State.CANCELLED: 1, State.SENDING: 1}
     assert sending.dedupe_key == "s"
+
+
+def test_claims_skip_rows_other_engines_hold(
+    outbox: OutboxRepository, owners: list[int], db_engine: Engine, clock: FixedClock
+) -> None:
+    repo = SubscriptionRepository(db_engine, clock)
+    repo.subscribe(Recipient("telegram", "c"), TargetKind.ALL)
+    third = repo.subscriber_id(Recipient("telegram", "c"))
+    assert third is not None
+    outbox.insert([planned(owner, f"k{owner}") for owner in (*owners, third)], T0)
+    taken = [outbox.claim_due(T0, worker, LEASE, 1) for worker in ("w1", "w2", "w3", "w4")]
+    keys = [[c.dedupe_key for c in batch] for batch in taken]
+    assert sorted(k for batch in keys for k in batch) == sorted(
+        f"k{owner}" for owner in (*owners, third))
+    assert keys[3] == []
