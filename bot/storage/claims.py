@@ -53,7 +53,7 @@ from sqlalchemy.engine import Connection
 
 from bot.storage.bulk import sqlite_converter
 from bot.storage.records import ClaimedReminder, Outcome, Recipient, ReminderKind, State
-from bot.storage.tables import IsoDate, Reminder, ReminderClaim, Subscriber, UtcDateTime
+from bot.storage.tables import AsStored, IsoDate, Reminder, ReminderClaim, Subscriber, UtcDateTime
 
 R: Table = Reminder.__table__  # type: ignore[attr-defined]
 S: Table = Subscriber.__table__  # type: ignore[attr-defined]
@@ -257,10 +257,11 @@ _IN_FLIGHT = select(C.c.reminder_id)
 _DUE = (R.c.state == State.PENDING, R.c.next_attempt_at <= bindparam("now", type_=UtcDateTime()))
 # Only columns of ix_reminder_state_next, in its order: the claim reads the index alone
 # and sorts nothing.
-_DUE_KEYS = select(R.c.next_attempt_at, R.c.subscriber_id, R.c.id).where(*_DUE)
+_DUE_KEYS = select(type_coerce(R.c.next_attempt_at, AsStored()).label("next_attempt_at"),
+                   R.c.subscriber_id, R.c.id).where(*_DUE)
 _FIRST_DUE = _DUE_KEYS.order_by(*_ORDER).limit(bindparam("limit"))
 _REST_OF_GROUP = _DUE_KEYS.where(  # rare: a group larger than a batch
-    unclaimed(), R.c.next_attempt_at == bindparam("at", type_=UtcDateTime()),
+    unclaimed(), R.c.next_attempt_at == bindparam("at", type_=AsStored()),
     R.c.subscriber_id == bindparam("owner"), R.c.id > bindparam("after")).order_by(*_ORDER)
 _INSERT_CLAIMS_PG = insert(C).from_select(
     ["reminder_id", "worker", "claimed_at", "takeovers"],

@@ -78,6 +78,26 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
+class AsStored(TypeDecorator[Any]):
+    """A column read and bound as the driver has it, for values only compared again.
+
+    The claim reads hundreds of due instants per batch only to find where one chat's
+    rows of one instant end, and may pass one back as a parameter; converting them to
+    aware datetimes and back was wasted work.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> Any:
+        """Pass values through."""
+        return None
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        """Pass values through."""
+        return None
+
+
 class IsoDate(TypeDecorator[dt.date]):
     """A date read with ``date.fromisoformat`` on SQLite (for hot queries via type_coerce).
 
@@ -205,7 +225,8 @@ class ReminderClaim(SQLModel, table=True):
     """
 
     __tablename__ = "reminder_claim"
-    __table_args__ = (Index("ix_reminder_claim_claimed_at", "claimed_at"),)
+    # No index on claimed_at: the table holds only the rows in flight, so scanning it for
+    # expired leases is cheap, and every claim would have to maintain one.
 
     reminder_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     worker: str = Field(max_length=100)

@@ -33,7 +33,6 @@ def upgrade() -> None:
         sa.Column("takeovers", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("reminder_id", name=op.f("pk_reminder_claim")),
     )
-    op.create_index("ix_reminder_claim_claimed_at", "reminder_claim", ["claimed_at"])
     op.execute(
         "INSERT INTO reminder_claim (reminder_id, worker, claimed_at, takeovers) "
         "SELECT id, COALESCE(claimed_by, 'unknown'), claimed_at, 0 FROM reminder "
