@@ -130,3 +130,28 @@ def test_claims_skip_rows_other_engines_hold(
     assert sorted(k for batch in keys for k in batch) == sorted(
         f"k{owner}" for owner in (*owners, third))
     assert keys[3] == []
+
+
+def test_a_claim_whose_row_was_deleted_is_dropped(
+    outbox: OutboxRepository, owners: list[int], db_engine: Engine, clock: FixedClock
+) -> None:
+    # The chat asks to delete its data while its reminder is being sent.
+    outbox.insert([planned(owners[0], "gone"), planned(owners[1], "stays")], T0)
+    ids = outbox.claim(T0, "w1", LEASE, 10)
+    assert len(ids) == 2
+    assert SubscriptionRepository(db_engine, clock).delete_all_for_chat(
+        Recipient("telegram", "a"))
+    assert [row.dedupe_key for row in outbox.load(ids, "w1")] == ["stays"]
+    assert outbox.count_by_state() == {State.SENDING: 1}
+
+
+def test_an_expired_claim_whose_row_was_deleted_is_dropped(
+    outbox: OutboxRepository, owners: list[int], db_engine: Engine, clock: FixedClock
+) -> None:
+    # The engine holding the claim died, then the chat deleted its data.
+    outbox.insert([planned(owners[0], "gone")], T0)
+    assert outbox.claim_due(T0, "crashed", LEASE, 10)
+    SubscriptionRepository(db_engine, clock).delete_all_for_chat(Recipient("telegram", "a"))
+    assert outbox.claim_due(T0 + LEASE, "w2", LEASE, 10) == []
+    with db_engine.begin() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM reminder_claim").scalar() == 0
