@@ -4,12 +4,12 @@ Delivery guarantees (each covered by a test in tests/reminders):
 
 * **Nothing is lost.** A row is claimed with a lease before sending and marked sent after.
   If the process dies in between (even ``kill -9``), the row keeps its claim ("sending")
-  and is taken over by the next claim once the lease expired. Delivery is therefore *at-least-once*: a crash
-  after the messenger accepted the message but before the row was marked sent repeats
-  that message. Senders get a stable ``dedupe_id`` so a transport with idempotent sends
-  (Matrix transaction ids) can suppress the repeat. Outcomes are committed in groups
-  (:mod:`bot.reminders.commits`), so a crash repeats at most the messages of the last
-  ``commit_window`` seconds.
+  and is taken over by the next claim once the lease expired. Delivery is therefore
+  *at-least-once*: a crash after the messenger accepted the message but before the row
+  was marked sent repeats that message. Senders get a stable ``dedupe_id`` so a
+  transport with idempotent sends (Matrix transaction ids) can suppress the repeat.
+  Outcomes are committed in groups (:mod:`bot.reminders.commits`), so a crash repeats
+  at most the messages of the last ``commit_window`` seconds.
 * **No duplicates from concurrency.** Claims are taken one at a time (see
   :mod:`bot.storage.claims`); several sweeps or engines on one database never hold the
   same row, and only the lease holder may finish a row.

@@ -134,6 +134,25 @@ class SubscriptionRepository:
             logger.info("Deleted all data of a chat on %s", recipient.transport)
         return deleted
 
+    def move_chat(self, old: Recipient, new: Recipient) -> bool:
+        """Let a chat's data follow it to a new id (a Telegram group became a supergroup).
+
+        Returns False, changing nothing, when the old chat is unknown or the new id has
+        data of its own already: merging two chats' subscriptions is left to the people
+        in them (``/abos`` shows both, until the old group's are removed).
+        """
+        with Session(self._engine) as session, session.begin():
+            if self._subscriber(session, new) is not None:
+                logger.warning("A %s chat moved to an id that already has data; not merged",
+                               old.transport)
+                return False
+            subscriber = self._subscriber(session, old)
+            if subscriber is None:
+                return False
+            subscriber.transport, subscriber.chat_id = new.transport, new.chat_id
+        logger.info("A %s chat moved to a new id; its data followed", old.transport)
+        return True
+
     def deactivate_subscriber(self, subscriber_id: int, reason: str) -> None:
         """Stop reminding a chat (kept for reactivation on its next subscribe)."""
         with self._engine.begin() as conn:

@@ -94,3 +94,26 @@ def test_deactivate_and_reactivate(repo: SubscriptionRepository, db_engine: Engi
     repo.subscribe(CHAT, TargetKind.TOPIC, "Musik")
     assert {s.target for s in repo.active_subscriptions([subscriber])} == {"", "Musik"}
     assert repo.all_subscriber_ids() == [subscriber]
+
+
+def test_a_chat_that_moved_keeps_its_data(db_engine: Engine, clock: FixedClock) -> None:
+    repo = SubscriptionRepository(db_engine, clock)
+    old, new = Recipient("telegram", "-100"), Recipient("telegram", "-1001234")
+    repo.subscribe(old, TargetKind.TOPIC, "Heimat")
+    owner = repo.subscriber_id(old)
+    assert repo.move_chat(old, new)
+    assert repo.subscriber_id(new) == owner
+    assert repo.subscriber_id(old) is None
+    assert [s.target for s in repo.list_subscriptions(new)] == ["Heimat"]
+    assert not repo.move_chat(old, new)  # nothing left at the old id
+
+
+def test_a_move_onto_a_chat_with_data_changes_nothing(
+    db_engine: Engine, clock: FixedClock
+) -> None:
+    repo = SubscriptionRepository(db_engine, clock)
+    old, new = Recipient("telegram", "-100"), Recipient("telegram", "-1001234")
+    repo.subscribe(old, TargetKind.TOPIC, "Heimat")
+    repo.subscribe(new, TargetKind.ALL)
+    assert not repo.move_chat(old, new)
+    assert [s.target for s in repo.list_subscriptions(old)] == ["Heimat"]

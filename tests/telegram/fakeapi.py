@@ -48,6 +48,7 @@ class FakeBotApi:
     updates: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     admins: set[tuple[int, int]] = field(default_factory=set)
+    moved: dict[int, int] = field(default_factory=dict)  # group id -> its supergroup's id
     send_delay: float = 0.0
     sending: int = 0  # sendMessage requests that arrived (with send_delay set)
     acknowledged: int = 0  # highest offset a getUpdates confirmed
@@ -117,6 +118,12 @@ class FakeBotApi:
             status, retry_after = scripted.pop(0)
             return await self._record(method, params, status, _error(
                 status, ERRORS[status].format(retry_after=retry_after), retry_after))
+        if method == "sendMessage" and int(params["chat_id"]) in self.moved:
+            new = self.moved[int(params["chat_id"])]
+            return await self._record(method, params, 400, web.json_response({
+                "ok": False, "error_code": 400,
+                "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                "parameters": {"migrate_to_chat_id": new}}, status=400))
         if method == "sendMessage" and self.send_delay:
             async with self._changed:
                 self.sending += 1

@@ -50,6 +50,13 @@ def press(data: str, chat_id: int = 11, user_id: int | None = None) -> dict[str,
                                   "from": BOT, "text": "Meinten Sie …?"}}}
 
 
+def migrated(old: int, new: int) -> dict[str, Any]:
+    """The service message in a group that became the supergroup ``new``."""
+    return {"message": {"message_id": 5, "date": DATE, "from": user(7),
+                        "chat": {"id": old, "type": "group", "title": "Heimatverein Brakel"},
+                        "migrate_to_chat_id": new}}
+
+
 def removed(chat_id: int = GROUP, status: str = "kicked") -> dict[str, Any]:
     """The bot itself was removed from (or blocked in) a chat."""
     member: dict[str, Any] = {"status": "member", "user": BOT}

@@ -67,6 +67,7 @@ class Handlers:
         """Register the handlers and the central error handler."""
         messages = filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL
         application.add_handler(MessageHandler(messages, self.on_message))
+        application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migrate))
         application.add_handler(CallbackQueryHandler(self.on_callback))
         application.add_handler(ChatMemberHandler(self.on_membership,
                                                   ChatMemberHandler.MY_CHAT_MEMBER))
@@ -113,6 +114,29 @@ class Handlers:
         logger.info("The bot was removed from a Telegram %s chat", change.chat.type)
         await asyncio.to_thread(self.deactivate, str(change.chat.id),
                                 f"bot {change.new_chat_member.status} from chat")
+
+    async def on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Let a group's abos and reminders follow it when it becomes a supergroup.
+
+        Telegram announces it twice: in the old group (``migrate_to_chat_id``) and in the
+        new supergroup (``migrate_from_chat_id``); the second finds nothing left to move.
+        """
+        message = update.message
+        if message is None:
+            return
+        if message.migrate_to_chat_id is not None:
+            await self.on_moved(message.chat.id, message.migrate_to_chat_id)
+        elif message.migrate_from_chat_id is not None:
+            await self.on_moved(message.migrate_from_chat_id, message.chat.id)
+
+    async def on_moved(self, old: int | str, new: int) -> None:
+        """Move a chat's data to its new id (also when sending found the group moved)."""
+        try:
+            await asyncio.to_thread(self._subscriptions.move_chat, Recipient(NAME, str(old)),
+                                    Recipient(NAME, str(new)))
+        except Exception:
+            # Sending still reaches the new id; only the move is tried again next time.
+            logger.exception("Could not move a Telegram chat's data to its new id")
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log any failure with its context; the user gets a short apology, never a trace."""

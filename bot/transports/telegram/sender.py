@@ -39,6 +39,7 @@ from bot.transports.telegram.render import Outgoing, render
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+Moved = Callable[[int | str, int], Awaitable[None]]  # (old chat id, new chat id)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -85,6 +86,7 @@ class Delivery:
     def __init__(self, bot: Bot, sleep: Sleep = asyncio.sleep) -> None:
         self._bot = bot
         self._sleep = sleep
+        self.on_moved: Moved | None = None  # told when a group turned out to have moved
 
     async def send(self, chat_id: int | str, messages: Sequence[Outgoing], policy: RetryPolicy,
                    *, reply_to: int | None = None, thread: int | None = None) -> None:
@@ -115,6 +117,8 @@ class Delivery:
                 return chat_id
             except ChatMigrated as error:
                 logger.warning("A Telegram group became a supergroup; sending to its new id")
+                if self.on_moved is not None:
+                    await self.on_moved(chat_id, error.new_chat_id)
                 chat_id = error.new_chat_id
             except TelegramError as error:
                 wait = self._wait(error, attempt, policy)

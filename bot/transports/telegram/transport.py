@@ -106,8 +106,11 @@ class TelegramTransport:
         self.sender: Sender = self.telegram_sender
         self._dialogue = dialogue
         self.started = asyncio.Event()  # set once updates are being received (for tests)
-        Handlers(dialogue, subscriptions, delivery, FloodGuard(config.flood_per_minute, monotonic),
-                 group_admin_only=config.group_admin_only).install(self.application)
+        handlers = Handlers(dialogue, subscriptions, delivery,
+                            FloodGuard(config.flood_per_minute, monotonic),
+                            group_admin_only=config.group_admin_only)
+        handlers.install(self.application)
+        delivery.on_moved = handlers.on_moved
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until ``stop`` is set; then finish in-flight replies and acknowledge updates.
