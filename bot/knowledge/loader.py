@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bot.gcpause import building
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.crosscheck import cross_check
 from bot.knowledge.models import (
@@ -124,6 +125,7 @@ def _parse_file(path: Path, root: Path) -> tuple[list[_Parsed], list[Problem]]:
     return parsed, problems
 
 
+@building
 def load_directory(root: Path, today: dt.date) -> LoadResult:
     """Load and check every knowledge file under ``root`` as of ``today``."""
     if not root.is_dir():

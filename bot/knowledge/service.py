@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import KnowledgeError
+from bot.gcpause import building
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.decision import Decision, Thresholds, decide
 from bot.knowledge.index import Document, Index
@@ -38,6 +39,7 @@ class Knowledge:
     thresholds: Thresholds
 
     @classmethod
+    @building
     def build(cls, base: KnowledgeBase, thresholds: Thresholds | None = None) -> Knowledge:
         """Index ``base`` for matching."""
         synonyms = synonym_map(base.synonym_groups)
