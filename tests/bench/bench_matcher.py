@@ -41,10 +41,9 @@ from rapidfuzz import fuzz, process
 from bot.knowledge import loader
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.crosscheck import cross_check
-from bot.knowledge.index import Document, Index
+from bot.knowledge.index import Index
 from bot.knowledge.matcher import Matcher
-from bot.knowledge.models import Contact, Programme, Term
-from bot.knowledge.normalize import synonym_map
+from bot.knowledge.service import Knowledge
 from tests.bench import synthetic
 
 NS_PER_MS = 1_000_000
@@ -55,30 +54,9 @@ WARMUP_QUERIES = 20
 # --------------------------------------------------------------------------- helpers
 
 
-def documents(kb: KnowledgeBase) -> list[Document]:
-    """Turn loaded entries into what the index needs (the bot's own mapping is not written yet).
-
-    Names are the title and aliases, examples the example questions, topics the
-    topics, body the summary / explanation.
-    """
-    docs = []
-    for entry in kb.entries.values():
-        if isinstance(entry, Programme):
-            topics, body = tuple(entry.topics), (entry.summary,)
-        elif isinstance(entry, Contact):
-            topics, body = tuple(entry.topics), (entry.summary or entry.organisation,)
-        elif isinstance(entry, Term):
-            topics, body = (), (entry.text,)
-        else:  # pragma: no cover - the union is closed
-            continue
-        docs.append(Document(entry.id, entry.kind, entry.title, (entry.title, *entry.aliases),
-                             tuple(entry.examples), topics, body))
-    return docs
-
-
 def build_index(kb: KnowledgeBase) -> Index:
-    """Build the index the way the bot would: documents plus the synonym map."""
-    return Index(documents(kb), synonym_map(kb.synonym_groups))
+    """Build the index the way the bot does (``Knowledge.build``, with its GC pause)."""
+    return Knowledge.build(kb).matcher.index
 
 
 def percentile(values: list[int], share: float) -> int:
