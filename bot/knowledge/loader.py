@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,12 +61,14 @@ class LoadResult:
 
 
 def knowledge_files(root: Path) -> list[Path]:
-    """Return the YAML files under ``root``, sorted, skipping hidden folders."""
-    found = [
-        p for p in root.rglob("*")
-        if p.suffix.lower() in SUFFIXES and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    ]
+    """Return the YAML files under ``root``, sorted, skipping hidden files and folders."""
+    found: list[Path] = []
+    # os.walk reads each folder once, where rglob plus is_file asked for every file.
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found += [Path(folder, name) for name in names
+                  if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES
+                  and os.path.isfile(os.path.join(folder, name))]
     return sorted(found)
 
 

@@ -106,6 +106,8 @@ class _Builder:
 
 
 def _tab_problems(text: str) -> list[SourceProblem]:
+    if "\t" not in text:  # the usual case, found without splitting the text into lines
+        return []
     return [
         SourceProblem(number, "Tabulator gefunden – bitte nur Leerzeichen zum Einrücken verwenden")
         for number, line in enumerate(text.splitlines(), start=1)
