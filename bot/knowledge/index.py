@@ -73,13 +73,14 @@ class Index:
 
     def _add(self, doc: Document, raw: dict[str, dict[int, float]]) -> None:
         number = len(self.docs)
+        canonical = self.synonyms.get
         phrases: list[str] = []
         fields = ((doc.names, TITLE), (doc.examples, EXAMPLE), (doc.topics, TOPIC),
                   (doc.body, BODY))
         for texts, weight in fields:
             for text in texts:
                 found = content_words(text)  # normalise each text once
-                stems = [self.synonyms.get(s, s) for s in map(stem, found)]
+                stems = [canonical(s, s) for s in map(stem, found)]
                 if weight == TITLE:
                     stems += joined(found)
                 if weight >= EXAMPLE:
