@@ -173,9 +173,12 @@ def _xlsx_rows(path: Path) -> list[dict[str, str]]:
         from openpyxl import load_workbook
     except ImportError:
         raise UserError("Für .xlsx bitte installieren: pip install 'foerderlotse[xlsx]'") from None
-    sheet = load_workbook(path, read_only=True, data_only=True).active
-    values = [["" if v is None else _cell(v) for v in row] for row in sheet.iter_rows(
-        values_only=True)]
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:  # a read-only workbook keeps its file open until closed
+        values = [["" if v is None else _cell(v) for v in row] for row in book.active.iter_rows(
+            values_only=True)]
+    finally:
+        book.close()
     if not values:
         return []
     header = [str(h).strip() for h in values[0]]
