@@ -103,5 +103,4 @@ def build_dialogue(holder: KnowledgeHolder, clock: Clock, storage: Storage | Non
                                         replanner(storage, holder.get))
         for command in commands.commands():
             dialogue.commands.add(command)
-        storage.planner.replan(holder.get().base)
     return dialogue

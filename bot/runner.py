@@ -60,6 +60,8 @@ async def serve(settings: Settings, clock: Clock, make_transports: TransportFact
     storage = await asyncio.to_thread(open_storage, settings, clock)
     try:
         dialogue = await asyncio.to_thread(build_dialogue, holder, clock, storage)
+        # The knowledge may have changed while the bot was down: plan before the first sweep.
+        await asyncio.to_thread(storage.planner.replan, holder.get().base)
         transports = make_transports(settings, dialogue, storage)
         if not transports:
             raise ConfigError("Kein Messenger eingerichtet: bitte FOERDERLOTSE_TELEGRAM_TOKEN "

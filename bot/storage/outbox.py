@@ -213,7 +213,7 @@ class OutboxRepository:
 
     def load(self, ids: Sequence[int], worker: str) -> list[ClaimedReminder]:
         """Read the claimed rows ``worker`` holds among ``ids``, for sending."""
-        with self._transaction(durable=False) as conn:
+        with self._transaction() as conn:  # reads; writes only to drop stale claims
             return claims.load(conn, ids, worker)
 
     def finish(self, outcomes: Sequence[Outcome], worker: str) -> None:

@@ -41,12 +41,18 @@ def kill_worker_in_send(
     assert child.returncode == -signal.SIGKILL
 
 
+def plan_two_chats(outbox: OutboxRepository, chat_owner: Callable[[str], int],
+                   make_row: Callable[..., PlannedReminder]) -> None:
+    """One reminder each for chats "1" and "2", due at NINE."""
+    outbox.insert([make_row(chat_owner("1"), "a", NINE, dt.date(2027, 10, 23)),
+                   make_row(chat_owner("2"), "b", NINE, dt.date(2027, 10, 23))], NINE)
+
+
 def test_killed_worker_is_replaced_after_the_lease(
     db_url: str, outbox: OutboxRepository, chat_owner: Callable[[str], int],
     make_row: Callable[..., PlannedReminder],
 ) -> None:
-    outbox.insert([make_row(chat_owner("1"), "a", NINE, dt.date(2027, 10, 23)),
-                   make_row(chat_owner("2"), "b", NINE, dt.date(2027, 10, 23))], NINE)
+    plan_two_chats(outbox, chat_owner, make_row)
     kill_worker_in_send(db_url)
     assert outbox.count_by_state() == {State.SENDING: 2}
 
@@ -89,8 +95,7 @@ def test_a_crash_repeats_only_messages_whose_outcome_was_not_committed(
     # The worker delivers chat 1's message, then hangs on chat 2's. With a long commit
     # window the delivery of chat 1 is not committed yet when it dies: chat 1 gets its
     # message again (at-least-once), chat 2 gets its first one.
-    outbox.insert([make_row(chat_owner("1"), "a", NINE, dt.date(2027, 10, 23)),
-                   make_row(chat_owner("2"), "b", NINE, dt.date(2027, 10, 23))], NINE)
+    plan_two_chats(outbox, chat_owner, make_row)
     kill_worker_in_send(db_url, "1", "3600")
     assert outbox.count_by_state() == {State.SENDING: 2}
     assert successor_delivers(outbox) == ["1", "2"]
@@ -102,8 +107,7 @@ def test_the_commit_window_bounds_what_a_crash_repeats(
 ) -> None:
     # With a short window, chat 1's delivery is committed while chat 2's send still
     # hangs, without waiting for the batch to end; after the crash only chat 2 is sent.
-    outbox.insert([make_row(chat_owner("1"), "a", NINE, dt.date(2027, 10, 23)),
-                   make_row(chat_owner("2"), "b", NINE, dt.date(2027, 10, 23))], NINE)
+    plan_two_chats(outbox, chat_owner, make_row)
     committed = {State.SENT: 1, State.SENDING: 1}
     kill_worker_in_send(db_url, "1", "0.05",
                         before_kill=lambda: wait_for(lambda: outbox.count_by_state() == committed))
