@@ -17,7 +17,13 @@ def test_sharp_s_and_shouting() -> None:
 
 
 def test_stopwords_dropped_and_inflections_stripped() -> None:
-    assert content_stems("Gibt es Förderungen für Vereine?") == ["forderung", "verein"]
+    assert content_stems("Gibt es Förderungen für Vereine?") == ["forder", "verein"]
+
+
+def test_snowball_unifies_plurals_the_old_suffix_list_split() -> None:
+    for forms in ("Verein Vereine", "Region Regionen", "Zuschuss Zuschüsse", "Theater Theatern",
+                  "Aktion Aktionen"):
+        assert len(set(content_stems(forms))) == 1, forms
 
 
 def test_feminine_and_plural_forms_share_a_stem() -> None:
