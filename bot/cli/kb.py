@@ -7,18 +7,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.cli import kb_demand, kb_tools
-from bot.cli.common import add_knowledge_option, load_knowledge, settings_of
+from bot.cli import kb_demand, kb_eval, kb_tools
+from bot.cli.common import add_knowledge_option, settings_of
 from bot.clock import SystemClock, berlin_today
-from bot.knowledge.evaluation import evaluate, load_questions
 from bot.knowledge.loader import load_directory
 from bot.knowledge.models import json_schema
 
-_DEFAULT_QUESTIONS = Path(__file__).resolve().parents[2] / "tests" / "data" / "questions.yaml"
-
 
 def register(commands: Any) -> None:
-    """Add ``kb check``, ``kb schema`` and ``kb eval``."""
+    """Add the ``kb`` subcommands."""
     kb = commands.add_parser("kb", help="Wissensordner prüfen und auswerten")
     sub = kb.add_subparsers(dest="kb_command", metavar="BEFEHL", required=True)
     check = sub.add_parser("check", help="alle Wissensdateien prüfen")
@@ -28,12 +25,7 @@ def register(commands: Any) -> None:
     check.set_defaults(run=run_check)
     schema = sub.add_parser("schema", help="JSON-Schema für Editoren ausgeben")
     schema.set_defaults(run=run_schema)
-    evaluation = sub.add_parser("eval", help="Trefferquote auf einem Fragenkatalog messen")
-    evaluation.add_argument("--questions", metavar="DATEI", default=str(_DEFAULT_QUESTIONS))
-    evaluation.add_argument("--json", action="store_true")
-    evaluation.add_argument("--misses", action="store_true", help="Fehlgriffe auflisten")
-    add_knowledge_option(evaluation)
-    evaluation.set_defaults(run=run_eval)
+    kb_eval.register(sub)
     kb_tools.register(sub)
     kb_demand.register(sub)
 
@@ -57,24 +49,4 @@ def run_check(args: argparse.Namespace) -> int:
 def run_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of a knowledge document."""
     print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
-    return 0
-
-
-def run_eval(args: argparse.Namespace) -> int:
-    """Print top-1, top-3 and out-of-scope rejection on a labelled question set."""
-    knowledge = load_knowledge(settings_of(args), SystemClock())
-    report = evaluate(knowledge, load_questions(Path(args.questions)))
-    summary = report.summary()
-    if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
-        print(f"Fragen: {summary['questions']} ({summary['out_of_scope']} außerhalb des Wissens)")
-        for key, label in (("top1", "Top-1"), ("top3", "Top-3"),
-                           ("answered_right", "richtig beantwortet"),
-                           ("answered_wrong", "falsch beantwortet"),
-                           ("oos_rejection", "Ablehnung außerhalb")):
-            print(f"{label:>22}: {summary[key] * 100:5.1f} %")
-    if args.misses:
-        for miss in report.misses:
-            print(miss)
     return 0

@@ -1,0 +1,89 @@
+"""``foerderlotse kb eval``: answer quality on the labelled question sets.
+
+Without ``--questions`` it measures the three shipped sets: the catalogue (a regression set),
+the blind calibration part and the blind held-out part, whose figures are the honest ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import add_knowledge_option, build_dialogue
+from bot.cli.table import table
+from bot.dialogue.core import Dialogue
+from bot.dialogue.evaluation import Report, evaluate, load_questions
+from bot.dialogue.messages import ChatRef, Reply
+from bot.knowledge.decision import Decision
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+_CHAT = ChatRef("cli", "eval")
+SETS = (
+    ("Katalog", "questions.yaml"),
+    ("Blind, Kalibrierung", "eval/blind-kalibrierung.yaml"),
+    ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
+)
+_COLUMNS = (
+    ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
+    ("shown_right", "richtig gezeigt"), ("oos_rejection", "Ablehnung außerhalb"),
+    ("confident_wrong", "sicher falsch"), ("aspect_first", "Fakt zuerst"),
+)
+
+
+def data_dir() -> Path:
+    """Return the question sets: inside the wheel, or the source checkout's tests/data."""
+    packaged = _PACKAGE / "_questions"
+    return packaged if packaged.is_dir() else _PACKAGE.parent / "tests" / "data"
+
+
+def register(sub: Any) -> None:
+    """Add ``kb eval``."""
+    parser = sub.add_parser("eval", help="Trefferquote auf den Fragenkatalogen messen")
+    parser.add_argument("--questions", metavar="DATEI",
+                        help="eigene Fragendatei statt der mitgelieferten Kataloge")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--misses", action="store_true", help="Fehlgriffe auflisten")
+    add_knowledge_option(parser)
+    parser.set_defaults(run=run)
+
+
+def measure(dialogue: Dialogue, path: Path) -> Report:
+    """Ask every question of ``path`` through ``dialogue``, as a user would."""
+    def ask(question: str) -> tuple[Decision, Reply]:
+        answer = dialogue.answer(_CHAT, question)
+        return answer.decision, answer.reply
+
+    return evaluate(dialogue.knowledge.base, ask, load_questions(path))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the figures per question set, and the last set's figures per style and aspect."""
+    dialogue = build_dialogue(args)
+    sets = [("Datei", Path(args.questions))] if args.questions else [
+        (name, data_dir() / file) for name, file in SETS]
+    reports = {name: measure(dialogue, path) for name, path in sets}
+    if args.json:
+        print(json.dumps({k: r.summary() for k, r in reports.items()}, ensure_ascii=False,
+                         indent=2))
+        return 0
+    print(_table({k: r.summary() for k, r in reports.items()}, "Fragen"))
+    last = reports[sets[-1][0]].summary()
+    print(f"\n{sets[-1][0]} nach Stil:\n" + _table(last["by_style"], "Stil"))
+    print(f"\n{sets[-1][0]} nach Aspekt:\n" + _table(last["by_aspect"], "Aspekt"))
+    if args.misses:
+        for name, report in reports.items():
+            print(f"\n{name}:", *report.misses, sep="\n")
+    return 0
+
+
+def _table(rows: dict[str, dict[str, Any]], first: str) -> str:
+    headers = [first, "n", *(label for _, label in _COLUMNS)]
+    body = [[name, figures["questions"], *(_percent(figures[key]) for key, _ in _COLUMNS)]
+            for name, figures in rows.items()]
+    return table(headers, body)
+
+
+def _percent(rate: float) -> str:
+    return f"{rate * 100:5.1f} %"
