@@ -90,7 +90,7 @@ def test_kb_schema_is_json_schema_with_all_kinds(capsys: pytest.CaptureFixture[s
     schema = json.loads(capsys.readouterr().out)
     assert schema["$schema"].startswith("https://json-schema.org/")
     kinds = {d for d in schema["discriminator"]["mapping"]}
-    assert kinds == {"programm", "kontakt", "begriff", "regionen", "synonyme"}
+    assert kinds == {"programm", "kontakt", "begriff", "regionen", "synonyme", "ausserhalb"}
 
 
 def test_wheel_ships_the_knowledge(tmp_path: Path) -> None:

@@ -137,9 +137,7 @@ class Dialogue:
         return Reply("\n\n".join(texts), actions=self._actions(chosen[0].entry_id))
 
     def _choices_reply(self, chat: ChatRef, knowledge: Knowledge, decision: Decision) -> Reply:
-        limits = knowledge.thresholds
-        floor = max(limits.choices, decision.candidates[0].score - 2 * limits.margin)
-        options = [c for c in decision.candidates if c.score >= floor][: limits.max_choices]
+        options = decision.options
         self._remember(chat, [c.entry_id for c in options])
         lines = ["Meinten Sie …?"]
         lines += [f"{i}. {c.title}" for i, c in enumerate(options, start=1)]

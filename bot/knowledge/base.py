@@ -26,6 +26,8 @@ class KnowledgeBase:
     regions: dict[str, Region] = field(default_factory=dict)
     synonym_groups: list[list[str]] = field(default_factory=list)
     loaded_at: dt.datetime | None = None
+    # Word → topic the bot does not cover ("Kindergeld" → "Familienleistungen").
+    outside_words: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._places: dict[str, Place] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -9,8 +10,9 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from bot.knowledge.base import KnowledgeBase, Place
-from bot.knowledge.matcher import Candidate, Matcher
+from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
 from bot.knowledge.normalize import content_words, fold, words
+from bot.knowledge.outside import Outside
 from bot.knowledge.places import find_place
 
 Status = Literal["answer", "choices", "unknown"]
@@ -36,17 +38,29 @@ _INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
 )
 
 
+EVIDENCE_CAP = 3.0
 _CUE_TYPO = 85  # "beratnug" still asks for advice
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Score limits, calibrated on tests/data/questions.yaml (see ``foerderlotse kb eval``)."""
+    """How sure the decision must be, calibrated on the blind calibration questions.
 
-    answer: float = 0.45
-    choices: float = 0.34
-    margin: float = 0.08
+    ``weights`` and ``bias`` form a logistic model of "the best candidate is right" over
+    :func:`features`; ``answer`` and ``choices`` are limits on its probability. They come
+    from ``tests/bench/calibrate_decision.py`` and were never fitted on the held-out set.
+    """
+
+    weights: tuple[float, ...] = (4.467, 0.907, 1.445, 2.639, 3.165, 2.372, 1.513, -6.506)
+    bias: float = -5.540
+    answer: float = 0.79
+    choices: float = 0.61
     max_choices: int = 3
+    # Below this score nothing is offered at all, whatever the model says.
+    floor: float = 0.05
+    # A near tie is no answer unless the question names the entry: "Heimat" alone fits the
+    # Heimat-Scheck, -Fonds and -Preis equally (the linear model cannot see that by itself).
+    min_margin: float = 0.04
 
 
 @dataclass
@@ -57,6 +71,35 @@ class Decision:
     candidates: list[Candidate] = field(default_factory=list)
     place: Place | None = None
     intent: Intent = Intent.GENERAL
+    confidence: float = 0.0
+    options: list[Candidate] = field(default_factory=list)
+    outside: str | None = None
+
+
+def features(candidates: list[Candidate], outside: bool = False) -> tuple[float, ...]:
+    """Describe how clearly the best candidate stands out; length plays no part.
+
+    The score alone punishes long messages: every word the knowledge has never seen
+    ("Backhaus", "Dorffest") lowers it. So the model also sees the share of the *known*
+    words the best entry explains, whether the question names it, the lead over the
+    runner-up on both, how much of the question is known at all, how much evidence the
+    best entry has (a single everyday word is little), and whether the question also
+    names a topic the bot does not cover.
+    """
+    best = candidates[0]
+    second = candidates[1] if len(candidates) > 1 else Candidate("", "", "", 0.0)
+    return (best.score, best.known, best.mention, best.score - second.score,
+            best.known - second.known, best.known_share, min(best.evidence, EVIDENCE_CAP),
+            float(outside))
+
+
+def confidence(candidates: list[Candidate], limits: Thresholds, outside: bool = False) -> float:
+    """Return the calibrated probability that the best candidate is the right one."""
+    if not candidates:
+        return 0.0
+    found = features(candidates, outside)
+    z = limits.bias + sum(w * x for w, x in zip(limits.weights, found, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 def intent_of(question: str) -> Intent:
@@ -72,7 +115,7 @@ def intent_of(question: str) -> Intent:
     return Intent.GENERAL
 
 
-def decide(kb: KnowledgeBase, matcher: Matcher, question: str,
+def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
            limits: Thresholds = Thresholds()) -> Decision:
     """Match ``question`` and decide between answer, choices and unknown."""
     intent = intent_of(question)
@@ -85,9 +128,9 @@ def decide(kb: KnowledgeBase, matcher: Matcher, question: str,
         best = candidates[0].score if candidates else 0.0
         if full and full[0].kind != "kontakt" and full[0].score > best:
             candidates = full
-    decision = _by_score(candidates, limits, intent)
+    decision = _by_score(candidates, limits, intent, outside.topic(question))
     decision.place = place
-    if place is None or not _wants_office(decision, intent, rest):
+    if place is None or _names_its_entry(decision) or not _wants_office(decision, intent, rest):
         return decision
     routed = _offices(kb, matcher, question, place)
     if not routed:
@@ -103,18 +146,27 @@ def _offices(kb: KnowledgeBase, matcher: Matcher, question: str, place: Place) -
     return [Candidate(c.id, c.kind, c.title, 1.0) for c in offices]
 
 
-def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent) -> Decision:
-    if not candidates or candidates[0].score < limits.choices:
-        return Decision("unknown", candidates, intent=intent)
-    best = candidates[0].score
-    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    if best >= limits.answer and best - runner_up >= limits.margin:
-        return Decision("answer", candidates, intent=intent)
-    floor = max(limits.choices, best - 2 * limits.margin)
-    options = [c for c in candidates if c.score >= floor][: limits.max_choices]
-    if len(options) == 1 and best >= limits.answer:
-        return Decision("answer", candidates, intent=intent)
-    return Decision("choices", candidates, intent=intent)
+def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent,
+              outside: str | None) -> Decision:
+    sure = confidence(candidates, limits, outside is not None)
+    named = bool(candidates) and candidates[0].mention >= FULL_MENTION
+    if outside is not None and not named:
+        # "Kindergeld", "Kunstrasen": a neighbouring topic, and no entry named alongside it.
+        return Decision("unknown", candidates, intent=intent, outside=outside)
+    if not candidates or candidates[0].score < limits.floor or sure < limits.choices:
+        return Decision("unknown", candidates, intent=intent, confidence=sure, outside=outside)
+    margin = candidates[0].score - (candidates[1].score if len(candidates) > 1 else 0.0)
+    if sure >= limits.answer and (margin >= limits.min_margin or named):
+        return Decision("answer", candidates, intent=intent, confidence=sure, outside=outside)
+    options = candidates[: limits.max_choices]
+    return Decision("choices", candidates, intent=intent, confidence=sure, options=options,
+                    outside=outside)
+
+
+def _names_its_entry(decision: Decision) -> bool:
+    """Tell whether a sure answer names its entry ("Sparkassen-Stiftung … Kreis Warendorf")."""
+    top = decision.candidates[0] if decision.candidates else None
+    return decision.status == "answer" and top is not None and top.mention >= FULL_MENTION
 
 
 def _wants_office(decision: Decision, intent: Intent, rest: list[str]) -> bool:

@@ -34,13 +34,22 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Name:
+    """A title or alias as stems, and its neighbouring stems written together."""
+
+    stems: tuple[str, ...]
+    pairs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class IndexedDoc:
-    """An indexed entry: its id, kind, title and folded phrases for reranking."""
+    """An indexed entry: id, kind, title, folded phrases for reranking, and its names."""
 
     entry_id: str
     kind: str
     title: str
     phrases: tuple[str, ...]
+    names: tuple[Name, ...] = ()
 
 
 def deletions(word: str) -> set[str]:
@@ -75,6 +84,7 @@ class Index:
         number = len(self.docs)
         canonical = self.synonyms.get
         phrases: list[str] = []
+        names: list[Name] = []
         fields = ((doc.names, TITLE), (doc.examples, EXAMPLE), (doc.topics, TOPIC),
                   (doc.body, BODY))
         for texts, weight in fields:
@@ -82,7 +92,9 @@ class Index:
                 found = content_words(text)  # normalise each text once
                 stems = [canonical(s, s) for s in map(stem, found)]
                 if weight == TITLE:
-                    stems += joined(found)
+                    pairs = [canonical(p, p) for p in joined(found)]
+                    names.append(Name(tuple(stems), tuple(pairs)))
+                    stems += pairs
                 if weight >= EXAMPLE:
                     # Sorted words: the reranker compares them with a plain ratio.
                     phrases.append(" ".join(sorted(found)))
@@ -90,7 +102,8 @@ class Index:
                     postings = raw[term]
                     if postings.get(number, 0.0) < weight:
                         postings[number] = weight
-        self.docs.append(IndexedDoc(doc.entry_id, doc.kind, doc.title, tuple(phrases)))
+        self.docs.append(IndexedDoc(doc.entry_id, doc.kind, doc.title, tuple(phrases),
+                                    tuple(names)))
 
     def weights_of(self, term: str) -> dict[int, float]:
         """Return entry → weight for ``term`` (built on first use; only common terms need it)."""

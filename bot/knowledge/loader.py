@@ -22,6 +22,7 @@ from bot.knowledge.models import (
     MODELS,
     Contact,
     Entry,
+    OutsideFile,
     Programme,
     Region,
     RegionsFile,
@@ -156,6 +157,7 @@ def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
     entries: dict[str, Entry] = {}
     regions: dict[str, Region] = {}
     groups: list[list[str]] = []
+    outside: dict[str, str] = {}
     for item in parsed:
         model = item.model
         if isinstance(model, Programme | Contact | Term):
@@ -165,4 +167,7 @@ def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
                 regions.setdefault(region.id, region)
         elif isinstance(model, SynonymsFile):
             groups.extend(model.groups)
-    return KnowledgeBase(entries, regions, groups)
+        elif isinstance(model, OutsideFile):
+            for topic in model.topics:
+                outside.update(dict.fromkeys(topic.words, topic.topic))
+    return KnowledgeBase(entries, regions, groups, outside_words=outside)

@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.knowledge.index import MIN_FUZZY_LENGTH, Index
+from bot.knowledge.index import MIN_FUZZY_LENGTH, Index, Name
 from bot.knowledge.normalize import content_words, joined, stem
 
 SHORTLIST = 30
 FUZZY_PENALTY = 0.15
 SPLIT_SIMILARITY = 0.6
 RERANK_SHARE = 0.2
+MENTION_SHARE = 0.2
+FULL_MENTION = 0.8
+NAME_SPECIFICITY = 0.5
 # Stems in more than this share of entries (or this many) add score but do not nominate
 # candidates: at 100.000 entries a common word would otherwise make 20.000 of them.
 COMMON_SHARE = 0.2
@@ -31,12 +34,23 @@ MAX_NOMINATING = 1000
 
 @dataclass(frozen=True)
 class Candidate:
-    """One scored entry; ``score`` is between 0 and 1."""
+    """One scored entry; ``score`` is between 0 and 1.
+
+    The decision also reads how the score came about: ``known`` is the share of the
+    question's *known* words the entry explains (unknown words such as "Backhaus" left
+    out), ``mention`` how much of the entry's title or an alias the question names, and
+    ``known_share`` how much of the question's weight is in words the knowledge knows, and
+    ``evidence`` how much the entry explains in absolute terms (in units of one rare word).
+    """
 
     entry_id: str
     kind: str
     title: str
     score: float
+    known: float = 0.0
+    mention: float = 0.0
+    known_share: float = 0.0
+    evidence: float = 0.0
 
 
 @dataclass
@@ -60,12 +74,16 @@ class Matcher:
             return []
         units = self._units(words)
         total = sum(u.idf for u in units)
-        if total <= 0:
+        known = sum(u.idf for u in units if u.matches)
+        if total <= 0 or known <= 0:
             return []
         scores = self._accumulate(units)
         shortlist = heapq.nlargest(SHORTLIST, scores.items(), key=lambda item: item[1])
         query = " ".join(sorted(words))
-        ranked = [self._rerank(doc, value / total, query) for doc, value in shortlist]
+        terms = _matched_terms(units)
+        rare = self.index.unknown_idf
+        ranked = [self._rerank(doc, (value / total, value / known, known / total, value / rare),
+                               query, terms) for doc, value in shortlist]
         ranked.sort(key=lambda c: c.score, reverse=True)
         return ranked[:limit]
 
@@ -163,11 +181,44 @@ class Matcher:
             if value > best.get(doc, 0.0):
                 best[doc] = value
 
-    def _rerank(self, number: int, coverage: float, query: str) -> Candidate:
+    def _rerank(self, number: int, shares: tuple[float, float, float, float], query: str,
+                terms: dict[str, float]) -> Candidate:
+        coverage, known, known_share, evidence = shares
         doc = self.index.docs[number]
         # token_sort_ratio on pre-sorted phrases: a plain ratio, scored in one C call.
         hit = process.extractOne(query, doc.phrases, scorer=fuzz.ratio)
         similarity = hit[1] if hit else 0.0
         # Multiplicative: word order can only refine a score that coverage has earned.
         score = coverage * (1 - RERANK_SHARE + RERANK_SHARE * similarity / 100)
-        return Candidate(doc.entry_id, doc.kind, doc.title, round(min(score, 1.0), 4))
+        mention = max((self._mention(name, terms) for name in doc.names), default=0.0)
+        # A named entry wins over one that merely shares many everyday words of a long
+        # message ("Verein", "Projekt", "Kinder"): naming is what people do when they know.
+        named = mention if mention >= FULL_MENTION else 0.0
+        score = (1 - MENTION_SHARE) * score + MENTION_SHARE * named
+        return Candidate(doc.entry_id, doc.kind, doc.title, round(min(score, 1.0), 4),
+                         round(min(known, 1.0), 4), round(mention, 4), round(known_share, 4),
+                         round(evidence, 4))
+
+    def _mention(self, name: Name, terms: dict[str, float]) -> float:
+        """Return the idf-weighted share of ``name`` the question names (typos count less)."""
+        idf = self.index.idf
+        found = {s: terms.get(s, 0.0) for s in name.stems}
+        for pair in name.pairs:  # "Heimatscheck" names both halves of "Heimat-Scheck"
+            if pair in terms:
+                found = dict.fromkeys(found, max(max(found.values()), terms[pair]))
+                break
+        weight = sum(idf.get(s, 0.0) for s in found)
+        # A name made of everyday words ("Antragsfrist" is "Frist" after synonyms) is not
+        # named by a question that uses them.
+        if weight < NAME_SPECIFICITY * self.index.unknown_idf:
+            return 0.0
+        return sum(idf.get(s, 0.0) * sim for s, sim in found.items()) / weight
+
+
+def _matched_terms(units: list[_Unit]) -> dict[str, float]:
+    """Return every indexed term the question stands for, with its best similarity."""
+    terms: dict[str, float] = {}
+    for unit in units:
+        for term, similarity in unit.matches.items():
+            terms[term] = max(terms.get(term, 0.0), similarity)
+    return terms

@@ -114,9 +114,26 @@ class SynonymsFile(BaseModel):
     groups: list[Annotated[list[Text], Field(min_length=2)]] = Field(min_length=1)
 
 
+class OutsideTopic(BaseModel):
+    """A neighbouring topic the bot deliberately does not cover, and the words that name it."""
+
+    model_config = _STRICT
+    topic: Text
+    words: list[Text] = Field(min_length=1)
+
+
+class OutsideFile(BaseModel):
+    """Topics outside the bot's knowledge: a question about them is answered "weiß ich nicht"."""
+
+    model_config = _STRICT
+    kind: Literal["ausserhalb"]
+    topics: list[OutsideTopic] = Field(min_length=1)
+
+
 Entry = Programme | Contact | Term
 Document = Annotated[
-    Programme | Contact | Term | RegionsFile | SynonymsFile, Field(discriminator="kind")
+    Programme | Contact | Term | RegionsFile | SynonymsFile | OutsideFile,
+    Field(discriminator="kind"),
 ]
 MODELS: dict[str, type[BaseModel]] = {
     "programm": Programme,
@@ -124,6 +141,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "begriff": Term,
     "regionen": RegionsFile,
     "synonyme": SynonymsFile,
+    "ausserhalb": OutsideFile,
 }
 
 

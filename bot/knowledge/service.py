@@ -15,6 +15,7 @@ from bot.knowledge.loader import load_directory
 from bot.knowledge.matcher import Matcher
 from bot.knowledge.models import Contact, Entry, Programme
 from bot.knowledge.normalize import synonym_map
+from bot.knowledge.outside import Outside
 
 
 def document_of(entry: Entry) -> Document:
@@ -30,6 +31,11 @@ def document_of(entry: Entry) -> Document:
                     (entry.text,))
 
 
+# A name typed after a command ("/frist heimatscheck") is short and meant: a modest score is
+# enough, and the command shows what it found.
+FIND_SCORE = 0.34
+
+
 @dataclass
 class Knowledge:
     """A validated knowledge base plus the matcher built on it."""
@@ -37,6 +43,7 @@ class Knowledge:
     base: KnowledgeBase
     matcher: Matcher
     thresholds: Thresholds
+    outside: Outside
 
     @classmethod
     @building
@@ -44,7 +51,7 @@ class Knowledge:
         """Index ``base`` for matching."""
         synonyms = synonym_map(base.synonym_groups)
         index = Index((document_of(e) for e in base.entries.values()), synonyms)
-        return cls(base, Matcher(index), thresholds or Thresholds())
+        return cls(base, Matcher(index), thresholds or Thresholds(), Outside(base.outside_words))
 
     @classmethod
     def load(cls, root: Path, today: dt.date) -> Knowledge:
@@ -61,13 +68,13 @@ class Knowledge:
 
     def ask(self, question: str) -> Decision:
         """Decide how to answer ``question``."""
-        return decide(self.base, self.matcher, question, self.thresholds)
+        return decide(self.base, self.matcher, self.outside, question, self.thresholds)
 
     def find(self, name: str, kind: str | None = None) -> Entry | None:
         """Return the best entry for a name typed in a command, or None if unclear."""
         for candidate in self.matcher.rank(name, limit=10):
             if kind is None or candidate.kind == kind:
-                if candidate.score >= self.thresholds.choices:
+                if candidate.score >= FIND_SCORE:
                     return self.base.get(candidate.entry_id)
                 return None
         return None

@@ -68,7 +68,7 @@ def test_unknown_kind_names_the_allowed_ones(tmp_path: Path) -> None:
     result = load_directory(tmp_path, TODAY)
     assert str(result.problems[0]).endswith(
         "x.yaml:1: Unbekannte Art „rezept“ – erlaubt: "
-        "programm, kontakt, begriff, regionen, synonyme")
+        "programm, kontakt, begriff, regionen, synonyme, ausserhalb")
 
 
 def test_anchors_are_refused_instead_of_expanded(tmp_path: Path) -> None:
