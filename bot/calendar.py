@@ -56,7 +56,7 @@ def _event(programme: Programme, occurrence: Occurrence, stamp: dt.datetime,
     event.add("dtend", occurrence.date + dt.timedelta(days=1))
     what = f" – {occurrence.label}" if occurrence.label else ""
     event.add("summary", f"Frist: {programme.title}{what}")
-    lines = [formats.shorten(programme.summary, 300)]
+    lines = [programme.summary]
     if occurrence.uncertain:
         lines.append("Achtung, unsicher: " + (occurrence.note or "Quellen widersprechen sich."))
     lines.append(f"Quelle: {programme.sources[0]} (Stand: {formats.date(programme.verified_on)})")

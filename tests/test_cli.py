@@ -36,7 +36,7 @@ def test_ask_json_is_the_stable_machine_interface(capsys: pytest.CaptureFixture[
                     "score": best["score"]}
     scores = [m["score"] for m in result["matches"]]
     assert scores == sorted(scores, reverse=True)
-    assert result["text"].startswith("Heimat-Scheck\nFörderung: 2.000 €")
+    assert result["text"].startswith("Heimat-Scheck – Förderung: 2.000 €")
 
 
 def test_ask_unknown(capsys: pytest.CaptureFixture[str]) -> None:

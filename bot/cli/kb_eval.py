@@ -29,6 +29,7 @@ _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
     ("shown_right", "richtig gezeigt"), ("oos_rejection", "Ablehnung außerhalb"),
     ("confident_wrong", "sicher falsch"), ("aspect_first", "Fakt zuerst"),
+    ("aspect_first_of_right", "Fakt zuerst (richtig beantw.)"),
 )
 
 
@@ -80,10 +81,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _table(rows: dict[str, dict[str, Any]], first: str) -> str:
     headers = [first, "n", *(label for _, label in _COLUMNS)]
-    body = [[name, figures["questions"], *(_percent(figures[key]) for key, _ in _COLUMNS)]
+    body = [[name, figures["questions"], *(_cell(figures, key) for key, _ in _COLUMNS)]
             for name, figures in rows.items()]
     return table(headers, body)
 
 
-def _percent(rate: float) -> str:
-    return f"{rate * 100:5.1f} %"
+def _cell(figures: dict[str, Any], key: str) -> str:
+    """Return a rate as "85.0 %", or "–" where the set has nothing to count it on."""
+    if key.startswith("aspect") and not figures["aspect_questions"]:
+        return "–"
+    if key == "oos_rejection" and not figures["out_of_scope"]:
+        return "–"
+    return f"{figures[key] * 100:5.1f} %"

@@ -1,4 +1,9 @@
-"""Render knowledge entries as short German answers that fit a phone screen."""
+"""Render knowledge entries as German answers that lead with what was asked.
+
+The first sentence carries the asked fact (deadline, amount, who may apply, how to apply),
+with its doubt where sources disagree; the rest of the card follows. Nothing is cut with
+"…": a transport that must split a long text splits it at paragraphs.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.deadlines import FixedRule, is_call_based, is_rolling, next_occurrences
 from bot.knowledge.decision import Intent
 from bot.knowledge.models import Contact, Entry, Funding, Programme, Term
+from bot.knowledge.normalize import fold
 
 _FUNDING_TYPES = {
     "festbetrag": "Festbetrag",
@@ -18,6 +24,14 @@ _FUNDING_TYPES = {
     "preisgeld": "Preisgeld",
     "freibetrag": "Steuerfreibetrag",
 }
+# Who a question says it is ("als Privatperson", "unser Verein"), folded, with the words an
+# entry's applicant list uses for them.
+_ASKERS = (
+    ("privat", ("privat",)), ("verein", ("verein", "initiative", "gemeinnutzig")),
+    ("kommune", ("kommun", "gemeinde", "stadt", "stadte")), ("gemeinde", ("kommun", "gemeinde")),
+    ("kreis", ("kreis",)), ("schule", ("schul",)), ("kita", ("kita",)),
+    ("kunstler", ("kunstler",)),
+)
 
 
 def source_line(entry: Entry) -> str:
@@ -25,8 +39,8 @@ def source_line(entry: Entry) -> str:
     return f"Quelle: {entry.sources[0]} (Stand: {formats.date(entry.verified_on)})"
 
 
-def funding_line(funding: Funding) -> str:
-    """Describe amount and financing type in one line."""
+def funding_text(funding: Funding) -> str:
+    """Describe amount and financing type, with the note and any doubt, never cut."""
     parts = [_FUNDING_TYPES[funding.type]]
     low, high = funding.amount_min, funding.amount_max
     if funding.type == "festbetrag" and high is not None and low in (None, high):
@@ -41,42 +55,114 @@ def funding_line(funding: Funding) -> str:
         parts.append(f"höchstens {formats.percent(funding.share_max)} der Kosten")
     if funding.own_share:
         parts.append(f"Eigenanteil: {funding.own_share}")
-    text = "Förderung: " + ", ".join(p.strip() for p in parts if p.strip())
+    text = ", ".join(p.strip() for p in parts if p.strip())
     if funding.uncertain:
-        text += " – Angaben unsicher"
-    return text + (f" ({formats.shorten(funding.note, 140)})" if funding.note else "")
+        text += " – Angaben unsicher, die Quellen widersprechen sich"
+    return text + (f" ({funding.note})" if funding.note else "")
 
 
-def deadline_lines(programme: Programme, today: dt.date, count: int = 2) -> list[str]:
-    """Describe the next deadline(s) relative to ``today``; a doubt is said once, at the end."""
+def funding_line(funding: Funding) -> str:
+    """Return the card line "Förderung: …"."""
+    return "Förderung: " + funding_text(funding)
+
+
+def deadline_lines(programme: Programme, today: dt.date, count: int = 6) -> list[str]:
+    """Describe every deadline of the coming year; a doubt is said in full, at the end."""
     upcoming = next_occurrences(programme.deadlines, today, count)
     if upcoming:
         horizon = upcoming[0].date + dt.timedelta(days=365)
         lines = []
         for occ in (o for o in upcoming if o.date < horizon):
             what = f" – {occ.label}" if occ.label else ""
-            lines.append(f"Frist: {formats.date(occ.date)} ({formats.days_until(occ.date, today)})"
-                         f"{what}")
+            unsure = ", unsicher" if occ.uncertain else ""
+            lines.append(f"Frist: {formats.date(occ.date)} "
+                         f"({formats.days_until(occ.date, today)}{unsure}){what}")
         doubt = next((o for o in upcoming if o.uncertain), None)
         if doubt is not None:
-            lines.append("Achtung, unsicher: " + formats.shorten(doubt.note or "Quellen "
-                         "widersprechen sich – bitte beim Fördergeber nachfragen.", 160))
+            lines.append("Achtung, Frist unsicher: " + (doubt.note or "Die Quellen "
+                         "widersprechen sich – bitte beim Fördergeber nachfragen."))
         return lines
+    return [_no_date_line(programme)]
+
+
+def _no_date_line(programme: Programme) -> str:
     if is_rolling(programme.deadlines):
-        return ["Frist: keine – Anträge sind laufend möglich."]
+        return "Frist: keine feste Frist – Anträge sind laufend möglich."
     if is_call_based(programme.deadlines):
-        return ["Frist: nach Aufruf – ein neuer Termin ist noch nicht bekannt."]
+        return "Frist: nach Aufruf – ein neuer Termin ist noch nicht bekannt."
     past = [d for r in programme.deadlines if isinstance(r, FixedRule) for d in r.dates]
     last = f" ({formats.date(max(past))})" if past else ""
-    return [f"Frist: Die letzte bekannte Frist{last} ist vorbei; "
-            "eine neue Runde ist noch nicht bekannt."]
+    return (f"Frist: Die letzte bekannte Frist{last} ist vorbei; "
+            "eine neue Runde ist noch nicht bekannt.")
 
 
 def _who_line(programme: Programme) -> str:
-    text = "Wer: " + ", ".join(programme.applicants)
+    text = "Antrag stellen können: " + ", ".join(programme.applicants)
     if programme.not_eligible:
         text += " (nicht: " + ", ".join(programme.not_eligible) + ")"
     return text
+
+
+def eligibility_answer(programme: Programme, question: str) -> str | None:
+    """Say yes or no when the question names who asks and the entry lists that group."""
+    folded = fold(question)
+    for asker, stems in _ASKERS:
+        if asker not in folded:
+            continue
+        applicants = ", ".join(programme.applicants)
+        if any(s in fold(n) for n in programme.not_eligible for s in stems):
+            return (f"Nein: {programme.title} – nicht antragsberechtigt: "
+                    f"{', '.join(programme.not_eligible)}. Antrag stellen können: {applicants}")
+        if any(s in fold(a) for a in programme.applicants for s in stems):
+            return f"Ja: {programme.title} – Antrag stellen können: {applicants}"
+    return None
+
+
+def _lead(programme: Programme, today: dt.date, intent: Intent, question: str) -> list[str]:
+    """Return the first line(s): the asked fact in one sentence, with its doubt."""
+    title = programme.title
+    if intent is Intent.DEADLINE:
+        first, *rest = deadline_lines(programme, today)
+        return [f"{title} – {first}", *rest]
+    if intent is Intent.AMOUNT:
+        return [f"{title} – Förderung: {funding_text(programme.funding)}"]
+    if intent is Intent.ELIGIBILITY:
+        return [eligibility_answer(programme, question) or f"{title} – {_who_line(programme)}"]
+    if intent is Intent.APPLY:
+        return [f"{title} – so beantragen Sie: {programme.apply}"]
+    return [title, programme.summary]
+
+
+def _contact_lead(kb: KnowledgeBase, programme: Programme, region_id: str | None) -> list[str]:
+    """Lead with the office for a programme ("Heimat-Scheck in Höxter?")."""
+    if not programme.contacts:
+        return [programme.title, programme.summary]
+    return [f"{programme.title} – Ansprechstelle: "
+            f"{_contact_names(kb, programme.contacts, region_id)}"]
+
+
+def programme_text(kb: KnowledgeBase, programme: Programme, today: dt.date,
+                   intent: Intent = Intent.GENERAL, region_id: str | None = None,
+                   question: str = "") -> str:
+    """Answer about a programme: the asked fact first, then the rest of the card."""
+    lead = (_contact_lead(kb, programme, region_id) if intent is Intent.CONTACT
+            else _lead(programme, today, intent, question))
+    card = {
+        Intent.AMOUNT: [funding_line(programme.funding)],
+        Intent.DEADLINE: deadline_lines(programme, today),
+        Intent.ELIGIBILITY: [_who_line(programme)],
+        Intent.APPLY: [f"Antrag: {programme.apply}"],
+    }
+    card.pop(intent, None)
+    body = list(lead)
+    if lead[-1] != programme.summary:
+        body.append(programme.summary)
+    for group in card.values():
+        body.extend(group)
+    if programme.contacts and intent is not Intent.CONTACT:
+        body.append("Kontakt: " + _contact_names(kb, programme.contacts, region_id))
+    body.append(source_line(programme))
+    return "\n".join(body)
 
 
 def _contact_names(kb: KnowledgeBase, ids: list[str], region_id: str | None) -> str:
@@ -85,34 +171,14 @@ def _contact_names(kb: KnowledgeBase, ids: list[str], region_id: str | None) -> 
         chain = {r.id for r in kb.region_chain(region_id)}
         local = [c.id for c in kb.contacts() if c.id in ids and chain & set(c.responsible_for)]
         ids = local or ids
-    names = [kb.entries[i].title for i in ids if i in kb.entries]
-    return ", ".join(names[:2]) + (" u. a." if len(names) > 2 else "")
-
-
-def programme_text(kb: KnowledgeBase, programme: Programme, today: dt.date,
-                   intent: Intent = Intent.GENERAL, region_id: str | None = None) -> str:
-    """Answer about a programme; the asked-for line comes right after the title."""
-    lines = {
-        Intent.AMOUNT: [funding_line(programme.funding)],
-        Intent.DEADLINE: deadline_lines(programme, today),
-        Intent.ELIGIBILITY: [_who_line(programme)],
-        Intent.APPLY: [f"Antrag: {formats.shorten(programme.apply, 160)}"],
-    }
-    first = lines.pop(intent, [formats.shorten(programme.summary, 160)])
-    body = [programme.title, *first]
-    for group in lines.values():
-        body.extend(group)
-    if programme.contacts:
-        body.append("Kontakt: " + _contact_names(kb, programme.contacts, region_id))
-    body.append(source_line(programme))
-    return "\n".join(body)
+    return ", ".join(kb.entries[i].title for i in ids if i in kb.entries)
 
 
 def contact_text(contact: Contact) -> str:
     """Answer with an office's details."""
     body = [contact.title]
     if contact.summary:
-        body.append(formats.shorten(contact.summary, 160))
+        body.append(contact.summary)
     body.extend(f"{label}: {value}" for label, value in (
         ("Adresse", contact.address), ("Telefon", contact.phone),
         ("E-Mail", contact.email), ("Web", contact.web)) if value)
@@ -120,16 +186,21 @@ def contact_text(contact: Contact) -> str:
     return "\n".join(body)
 
 
-def term_text(term: Term) -> str:
-    """Explain a term."""
-    return "\n".join([term.title, formats.shorten(term.text, 400), source_line(term)])
+def term_text(term: Term, intent: Intent = Intent.GENERAL) -> str:
+    """Explain a term; for an amount question the sentence with the figure comes first."""
+    sentences = formats.sentences(term.text)
+    if intent is Intent.AMOUNT:
+        figures = [s for s in sentences if "€" in s or "%" in s]
+        sentences = figures + [s for s in sentences if s not in figures]
+    return "\n".join([f"{term.title}: {' '.join(sentences)}", source_line(term)])
 
 
 def entry_text(kb: KnowledgeBase, entry: Entry, today: dt.date,
-               intent: Intent = Intent.GENERAL, region_id: str | None = None) -> str:
+               intent: Intent = Intent.GENERAL, region_id: str | None = None,
+               question: str = "") -> str:
     """Render any entry; ``region_id`` narrows a programme's contacts to the asker's place."""
     if isinstance(entry, Programme):
-        return programme_text(kb, entry, today, intent, region_id)
+        return programme_text(kb, entry, today, intent, region_id, question)
     if isinstance(entry, Contact):
         return contact_text(entry)
-    return term_text(entry)
+    return term_text(entry, intent)

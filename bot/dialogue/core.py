@@ -9,14 +9,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.clock import Clock, berlin_today
 from bot.dialogue import answers
-from bot.dialogue.commands import Command, Registry, parse
+from bot.dialogue.commands import Command, Parsed, Registry, parse
+from bot.dialogue.conversation import ChatState, Conversations
+from bot.dialogue.followup import follow_up
 from bot.dialogue.messages import ChatRef, Choice, IncomingMessage, Reply
+from bot.dialogue.picks import parse_pick
+from bot.dialogue.smalltalk import smalltalk_reply, yes_or_no
 from bot.errors import UserError
 from bot.knowledge.decision import Decision, Intent
 from bot.knowledge.models import Programme
@@ -32,8 +35,8 @@ APOLOGY = (
 EMPTY = "Stellen Sie mir gern eine Frage, z. B. „Bis wann läuft der Heimat-Scheck?“"
 STALE = "Diese Auswahl ist nicht mehr aktuell. Bitte fragen Sie einfach noch einmal."
 GONE = "Diesen Eintrag gibt es nicht mehr. Bitte fragen Sie einfach noch einmal."
+CANCELLED = "Gut, ich habe nichts geändert."
 MAX_QUESTION_CHARS = 500
-_PENDING_CHATS = 10_000
 ENTRY_PREFIX = "e:"
 SUBSCRIBE_PREFIX = "sub:"
 
@@ -56,8 +59,8 @@ class Dialogue:
         self._clock = clock
         self._log = log
         self.commands = Registry()
-        # Numbered "Meinten Sie …?" options per chat, bounded so memory cannot grow.
-        self._pending: OrderedDict[ChatRef, list[str]] = OrderedDict()
+        # What each chat talked about a moment ago: follow-ups, picks, a pending "ja".
+        self.conversations = Conversations(clock)
         from bot.dialogue.info import info_commands
 
         for command in (*info_commands(self), *commands):
@@ -88,19 +91,50 @@ class Dialogue:
         text = message.text.strip()
         if not text:
             return Reply(EMPTY)
+        state = self.conversations.get(message.chat)
         parsed = parse(text)
         if parsed is not None:
-            command = self.commands.get(parsed.name)
-            if command is None:
-                raise UserError(f"Den Befehl „/{parsed.name[:30]}“ kenne ich nicht. "
-                                "Mit /hilfe sehen Sie alle Befehle.")
-            return await command.handler(message, parsed.args)
-        if text.isdigit() and message.chat in self._pending:
-            return self._pick(message.chat, int(text))
-        answer = self.answer(message.chat, text)
+            return await self._command(message, parsed, state)
+        confirmed = await self._confirmation(message, state, text)
+        if confirmed is not None:
+            return confirmed
+        if state.options:
+            number = parse_pick(text, [title for _, title in state.options])
+            if number is not None:
+                return self._pick(message.chat, state, number)
+        kind = smalltalk_reply(text)
+        if kind is not None:
+            return Reply(kind)
+        answer = self.converse(message.chat, text, state)
         if self._log is not None:
             await asyncio.to_thread(self._log, self._logged(message, text, answer.decision))
         return answer.reply
+
+    async def _command(self, message: IncomingMessage, parsed: Parsed, state: ChatState) -> Reply:
+        command = self.commands.get(parsed.name)
+        if command is None:
+            raise UserError(f"Den Befehl „/{parsed.name[:30]}“ kenne ich nicht. "
+                            "Mit /hilfe sehen Sie alle Befehle.")
+        reply = await command.handler(message, parsed.args)
+        # "Zum Bestätigen …": a plain "ja" from the same person will do as well.
+        state.confirm = (message.user_id, reply.confirm) if reply.confirm else None
+        self.conversations.save(message.chat, state)
+        return reply
+
+    async def _confirmation(self, message: IncomingMessage, state: ChatState,
+                            text: str) -> Reply | None:
+        """Run or cancel a command waiting for "ja"; None when this is no such answer."""
+        if state.confirm is None or state.confirm[0] != message.user_id:
+            return None
+        said = yes_or_no(text)
+        if said is None:
+            return None
+        command_text = state.confirm[1]
+        state.confirm = None
+        self.conversations.save(message.chat, state)
+        if not said:
+            return Reply(CANCELLED)
+        return await self._dispatch(replace(message, text=command_text))
 
     def _logged(self, message: IncomingMessage, text: str, decision: Decision) -> LoggedQuestion:
         """Describe a question for the log: no user or chat id, only what planning needs."""
@@ -113,32 +147,49 @@ class Dialogue:
             entry_kind=top.kind if top and decision.status == "answer" else None)
 
     def answer(self, chat: ChatRef, question: str) -> Answer:
-        """Answer a free-text question."""
+        """Answer a free-text question on its own, without the chat's memory."""
         question = question[:MAX_QUESTION_CHARS]
+        return self._reply(chat, question, self.knowledge.ask(question))
+
+    def converse(self, chat: ChatRef, question: str, state: ChatState | None = None) -> Answer:
+        """Answer a message in its conversation: a short follow-up is about the last entry."""
+        question = question[:MAX_QUESTION_CHARS]
+        state = state or self.conversations.get(chat)
         knowledge = self.knowledge
         decision = knowledge.ask(question)
+        last = knowledge.base.get(state.entry_id) if state.entry_id else None
+        decision = follow_up(decision, question, last) or decision
+        answer = self._reply(chat, question, decision)
         if decision.status == "answer":
-            reply = self._answer_reply(knowledge, decision)
+            state.entry_id = _shown_entry(decision)
+        state.options = ([(c.entry_id, c.title) for c in decision.options]
+                         if decision.status == "choices" else [])
+        self.conversations.save(chat, state)
+        return answer
+
+    def _reply(self, chat: ChatRef, question: str, decision: Decision) -> Answer:
+        knowledge = self.knowledge
+        if decision.status == "answer":
+            reply = self._answer_reply(knowledge, decision, question)
         elif decision.status == "choices":
             reply = self._choices_reply(chat, knowledge, decision)
         else:
             reply = self._unknown_reply(knowledge, decision)
         return Answer(decision, reply)
 
-    def _answer_reply(self, knowledge: Knowledge, decision: Decision) -> Reply:
+    def _answer_reply(self, knowledge: Knowledge, decision: Decision, question: str) -> Reply:
         base = knowledge.base
         top = [c for c in decision.candidates if c.score >= 1.0 and c.kind == "kontakt"]
         chosen = top if decision.intent is Intent.CONTACT and top else decision.candidates[:1]
         region = decision.place.region_id if decision.place else None
         texts = [answers.entry_text(base, base.entries[c.entry_id], self.today(),
-                                    decision.intent, region) for c in chosen[:2]]
+                                    decision.intent, region, question) for c in chosen[:2]]
         if decision.place is not None and top:
             texts.insert(0, f"Für {decision.place.name} ist zuständig:")
         return Reply("\n\n".join(texts), actions=self._actions(chosen[0].entry_id))
 
     def _choices_reply(self, chat: ChatRef, knowledge: Knowledge, decision: Decision) -> Reply:
         options = decision.options
-        self._remember(chat, [c.entry_id for c in options])
         lines = ["Meinten Sie …?"]
         lines += [f"{i}. {c.title}" for i, c in enumerate(options, start=1)]
         # Numbers work everywhere; Telegram shows the same options as buttons too.
@@ -158,22 +209,16 @@ class Dialogue:
         text += "\nMit /programme sehen Sie alle Förderprogramme, die ich kenne."
         return Reply(text)
 
-    def _remember(self, chat: ChatRef, entry_ids: list[str]) -> None:
-        self._pending[chat] = entry_ids
-        self._pending.move_to_end(chat)
-        while len(self._pending) > _PENDING_CHATS:
-            self._pending.popitem(last=False)
-
-    def _pick(self, chat: ChatRef, number: int) -> Reply:
-        options = self._pending.get(chat, [])
+    def _pick(self, chat: ChatRef, state: ChatState, number: int) -> Reply:
+        options = state.options
         if not 1 <= number <= len(options):
             raise UserError(f"Bitte antworten Sie mit einer Zahl von 1 bis {len(options)}.")
-        return self.show(options[number - 1])
+        return self.show(options[number - 1][0], chat)
 
     async def _callback(self, message: IncomingMessage) -> Reply:
         data = message.callback or ""
         if data.startswith(ENTRY_PREFIX):
-            return self.show(data[len(ENTRY_PREFIX):])
+            return self.show(data[len(ENTRY_PREFIX):], message.chat)
         subscribe = self.commands.get("abo")
         if data.startswith(SUBSCRIBE_PREFIX) and subscribe is not None:
             entry_id = data[len(SUBSCRIBE_PREFIX):]
@@ -182,12 +227,17 @@ class Dialogue:
             return await subscribe.handler(message, entry_id)
         raise UserError(STALE)
 
-    def show(self, entry_id: str) -> Reply:
-        """Show one entry by id (from a choice or button)."""
+    def show(self, entry_id: str, chat: ChatRef | None = None) -> Reply:
+        """Show one entry by id (from a choice or button); the chat then talks about it."""
         base = self.knowledge.base
         entry = base.get(entry_id[:100])
         if entry is None:
             raise UserError(GONE)
+        if chat is not None:
+            # The options stay: "und die 2?" may look at another one.
+            state = self.conversations.get(chat)
+            state.entry_id = entry.id
+            self.conversations.save(chat, state)
         return Reply(answers.entry_text(base, entry, self.today()), actions=self._actions(entry.id))
 
     def _actions(self, entry_id: str) -> tuple[Choice, ...]:
@@ -196,3 +246,11 @@ class Dialogue:
         if isinstance(entry, Programme) and self.commands.get("abo") is not None:
             return (Choice("Fristen abonnieren", SUBSCRIBE_PREFIX + entry.id),)
         return ()
+
+
+def _shown_entry(decision: Decision) -> str:
+    """Return the entry an answer is about: a routed place question's office, else the best."""
+    offices = [c for c in decision.candidates if c.score >= 1.0 and c.kind == "kontakt"]
+    if decision.intent is Intent.CONTACT and offices:
+        return offices[0].entry_id
+    return decision.candidates[0].entry_id

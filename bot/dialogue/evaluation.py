@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from bot.dialogue.core import ENTRY_PREFIX
+from bot.dialogue.formats import sentences
 from bot.dialogue.messages import Reply
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.decision import Decision
@@ -34,7 +35,6 @@ _FACTS = {
     "wer": re.compile(r"^(Ja|Nein|Wahrscheinlich|Eher nicht)\b|[Aa]ntrag stellen können|"
                       r"[Aa]ntragsberechtigt"),
 }
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s|\n")
 _CUT = "…"
 _CHOICES_HEAD = "Meinten Sie …?"
 
@@ -64,6 +64,7 @@ class Figures:
     shown_right: int = 0
     rejected: int = 0
     aspect_questions: int = 0
+    aspect_right: int = 0
     aspect_first: int = 0
     cut_texts: int = 0
 
@@ -84,6 +85,7 @@ class Figures:
             "confident_wrong": _rate(self.answered_wrong + oos_answered, questions),
             "aspect_questions": self.aspect_questions,
             "aspect_first": _rate(self.aspect_first, self.aspect_questions),
+            "aspect_first_of_right": _rate(self.aspect_first, self.aspect_right),
             "cut_texts": self.cut_texts,
         }
 
@@ -144,8 +146,8 @@ def resolve(kb: KnowledgeBase, labels: Iterable[str]) -> set[str]:
 
 
 def first_sentence(text: str) -> str:
-    """Return the text up to its first sentence end or line break."""
-    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    """Return the text up to its first sentence end or line break ("z. B." ends none)."""
+    return sentences(text.strip().split("\n", 1)[0])[0]
 
 
 def has_cut(text: str) -> bool:
@@ -194,8 +196,9 @@ def _count(figures: Figures, item: Labelled, expected: set[str], decision: Decis
     fact = _FACTS.get(item.aspect)
     if fact is not None:
         figures.aspect_questions += 1
-        figures.aspect_first += (decision.status == "answer" and right_top
-                                 and bool(fact.search(first_sentence(text))))
+        answered = decision.status == "answer" and right_top
+        figures.aspect_right += answered
+        figures.aspect_first += answered and bool(fact.search(first_sentence(text)))
 
 
 def _miss(item: Labelled, expected: set[str], decision: Decision) -> str | None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9„])")
 
 
 def euro(amount: int) -> str:
@@ -35,10 +38,13 @@ def days_until(day: dt.date, today: dt.date) -> str:
     return f"vor {-delta} Tagen"
 
 
-def shorten(text: str, limit: int) -> str:
-    """Cut ``text`` at a word boundary below ``limit`` characters, adding an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + " …"
+def sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences; "z. B." and "Nr." do not end one."""
+    found: list[str] = []
+    for part in _SENTENCE_GAP.split(" ".join(text.split())):
+        last = found[-1].rsplit(" ", 1)[-1] if found else ""
+        if found and len(last) <= 4 and last.endswith("."):
+            found[-1] += " " + part
+        else:
+            found.append(part)
+    return found

@@ -46,3 +46,5 @@ class Reply:
     text: str
     choices: tuple[Choice, ...] = field(default_factory=tuple)
     actions: tuple[Choice, ...] = field(default_factory=tuple)
+    # A command the same user may confirm with a plain "ja" ("/daten-loeschen ja").
+    confirm: str | None = None

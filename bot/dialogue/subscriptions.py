@@ -193,7 +193,8 @@ class SubscriptionCommands:
         """Delete everything stored about this chat, after confirmation."""
         if fold(args) != "ja":
             return Reply("Damit lösche ich alle Abos und Erinnerungen dieses Chats. "
-                         "Zum Bestätigen senden Sie: /daten-loeschen ja")
+                         "Zum Bestätigen antworten Sie „ja“ oder senden: /daten-loeschen ja",
+                         confirm="/daten-loeschen ja")
         await asyncio.to_thread(self._repo.delete_all_for_chat, _recipient(message))
         return Reply("Erledigt: Alle Daten dieses Chats sind gelöscht.")
 

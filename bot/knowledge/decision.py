@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -19,25 +20,54 @@ Status = Literal["answer", "choices", "unknown"]
 
 
 class Intent(StrEnum):
-    """What the question asks about an entry; steers which line comes first."""
+    """What the question asks about an entry; the answer leads with that fact."""
 
     AMOUNT = "amount"
     DEADLINE = "deadline"
     ELIGIBILITY = "eligibility"
     CONTACT = "contact"
     APPLY = "apply"
+    DEFINITION = "definition"
     GENERAL = "general"
 
 
+# Matched on folded text (ä→a, ß→ss), first intent wins. Users mix German, dialect and
+# English: "wat kricht man", "deadline", "can we apply".
 _INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
-    (Intent.DEADLINE, ("bis wann", "frist", "wann muss", "deadline", "stichtag", "abgabe")),
-    (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "betrag", "summe", "hohe", "euro")),
-    (Intent.ELIGIBILITY, ("wer darf", "wer kann", "berechtigt", "durfen wir", "konnen wir")),
-    (Intent.CONTACT, ("wer hilft", "ansprech", "kontakt", "beratung", "hilft mir", "zustandig")),
-    (Intent.APPLY, ("wie beantrag", "wo beantrag", "antrag stellen", "wie bewerb", "wo bewerb")),
+    (Intent.DEADLINE, ("bis wann", "frist", "wann muss", "deadline", "stichtag", "abgabe",
+                       "bis zum wievielten", "wann kann man", "wann konnen wir", "termin",
+                       "spatestens", "wann endet", "noch moglich", "noch beantragen",
+                       "antragsschluss", "due date", "when ", "wann ist", "wann lauft",
+                       "zu spat", "wann entscheid", "aufruf", "ausschreibung", "antragstag",
+                       "zeitraum", "gerade", "grad ", "noch einreichen", "noch was einreichen",
+                       "wann is", "open call")),
+    (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "betrag", "summe", "hohe", "euro",
+                     "prozent", "%", "how much", "maximal", "hochstens", "mindestens",
+                     "fordersatz", "forderquote", "quote", "anteil", "kricht", "was bekommt",
+                     "was gibt es", "was gibts", "kriegt man", "finanzierungsart",
+                     "zuschuss gibt", "wat gibt", "steuerfrei", "freibetrag", "dazugeben",
+                     "dazulegen", "dazuzahlen", "eigenanteil", "selbst zahlen", "tax free",
+                     "tax-free", "kostet")),
+    (Intent.ELIGIBILITY, ("wer darf", "wer kann", "berechtigt", "durfen wir", "konnen wir",
+                          "darf ich", "darf man", "als privatperson", "als verein",
+                          "als kommune", "als gemeinde", "als schule", "can we", "can i",
+                          "eligible", "antragsteller", "durfen auch", "konnen auch",
+                          "darf eine", "darf ein", "gilt das auch", "fur wen", "auch fur",
+                          "auch als", "kann unser", "konnen auch", "durfen da", "nur fur",
+                          "oder nur", "auch von", "do they fund", "individual", "einzelperson",
+                          "privatleut", "zahlen wir", "geht das auch", "nimmt", "fordern die")),
+    (Intent.CONTACT, ("wer hilft", "ansprech", "kontakt", "beratung", "hilft mir", "zustandig",
+                      "an wen", "wen kann", "who can", "berat")),
+    (Intent.APPLY, ("wie beantrag", "wo beantrag", "antrag stellen", "wie bewerb", "wo bewerb",
+                    "einreichen", "wo muss ich", "wie geht", "apply", "wie lauft",
+                    "wo melde", "wie komme ich", "antragsverfahren", "wo reich", "wie stelle",
+                    "wo stelle", "formular", "wo gibt es den antrag")),
+    (Intent.DEFINITION, ("was ist", "was bedeutet", "was heisst", "erklar", "what is",
+                         "what does", "was versteht", "was sind", "bedeutung", "wat is")),
 )
 
 
+_SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
 EVIDENCE_CAP = 3.0
 _CUE_TYPO = 85  # "beratnug" still asks for advice
 
@@ -103,16 +133,29 @@ def confidence(candidates: list[Candidate], limits: Thresholds, outside: bool = 
 
 
 def intent_of(question: str) -> Intent:
-    """Return the first intent whose cue appears in the question (single words may be typos)."""
-    folded = fold(question)
-    typed = [w for w in words(question) if len(w) >= 6]
+    """Return what the question asks, read from its last sentence backwards.
+
+    Long messages give context first ("Budget 8.000 Euro …") and ask at the end ("Bis
+    wann?"), so the last sentence with a cue decides. Single cue words may carry a typo.
+    """
+    sentences = [s for s in _SENTENCES.split(fold(question).replace("?", "?\n")) if s.strip()]
+    asked = [s for s in sentences if s.rstrip().endswith("?")]
+    for sentence in [*reversed(asked), *reversed(sentences)]:
+        found = _intent_in(sentence)
+        if found is not None:
+            return found
+    return Intent.GENERAL
+
+
+def _intent_in(sentence: str) -> Intent | None:
+    typed = [w for w in words(sentence) if len(w) >= 6]
     for intent, cues in _INTENT_CUES:
-        if any(cue in folded for cue in cues):
+        if any(cue in sentence for cue in cues):
             return intent
         singles = [c for c in cues if " " not in c and len(c) >= 6]
         if any(fuzz.ratio(w, c) >= _CUE_TYPO for w in typed for c in singles):
             return intent
-    return Intent.GENERAL
+    return None
 
 
 def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,

@@ -10,7 +10,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.dialogue.core import Dialogue
-from bot.dialogue.messages import ChatRef
+from bot.dialogue.messages import IncomingMessage, ChatRef
 from bot.dialogue.subscriptions import SubscriptionCommands
 from bot.knowledge.service import Knowledge
 from bot.storage.database import create_db_engine
@@ -130,11 +130,38 @@ async def test_deadlines_of_my_subscriptions_and_of_the_next_weeks(chat: Transcr
 
 async def test_delete_my_data_asks_first(chat: Transcript, repo: SubscriptionRepository) -> None:
     await chat.say("/abo alle")
-    assert "Zum Bestätigen senden Sie: /daten-loeschen ja" in await chat.say("/daten-loeschen")
+    assert "Zum Bestätigen antworten Sie „ja“ oder senden: /daten-loeschen ja" in await chat.say(
+        "/daten-loeschen")
     assert len(repo.list_subscriptions(ME)) == 1
     done = await chat.say("/daten-loeschen ja")
     assert done == "Erledigt: Alle Daten dieses Chats sind gelöscht."
     assert repo.list_subscriptions(ME) == []
+
+
+async def test_a_plain_ja_confirms_the_deletion(chat: Transcript,
+                                                repo: SubscriptionRepository) -> None:
+    await chat.say("/abo alle")
+    await chat.say("/daten-loeschen")
+    assert await chat.say("Ja!") == "Erledigt: Alle Daten dieses Chats sind gelöscht."
+    assert repo.list_subscriptions(ME) == []
+
+
+async def test_nein_cancels_and_a_later_ja_deletes_nothing(chat: Transcript,
+                                                           repo: SubscriptionRepository) -> None:
+    await chat.say("/abo alle")
+    await chat.say("/daten-loeschen")
+    assert await chat.say("nein") == "Gut, ich habe nichts geändert."
+    assert not (await chat.say("ja")).startswith("Erledigt")
+    assert len(repo.list_subscriptions(ME)) == 1
+
+
+async def test_only_the_asker_can_confirm_with_ja(chat: Transcript,
+                                                  repo: SubscriptionRepository) -> None:
+    await chat.say("/abo alle")
+    await chat.say("/daten-loeschen")
+    reply = await chat.dialogue.handle(IncomingMessage(chat.chat, "ja", "someone-else"))
+    assert not reply.text.startswith("Erledigt")
+    assert len(repo.list_subscriptions(ME)) == 1
 
 
 async def test_subscribe_button_under_a_programme_answer(chat: Transcript,

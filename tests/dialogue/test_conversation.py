@@ -1,0 +1,116 @@
+"""The chat's short memory: follow-ups, picks in every common form, small talk, "ja"/"nein"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.dialogue.conversation import Conversations
+from bot.dialogue.messages import ChatRef
+from bot.dialogue.picks import parse_pick
+from bot.dialogue.smalltalk import BYE_REPLY, GREETING_REPLY, THANKS_REPLY
+from tests.conftest import Transcript
+
+TITLES = ["Heimat-Scheck", "Heimat-Fonds", "Heimat-Preis"]
+
+
+@pytest.mark.parametrize(("follow", "start"), [
+    ("und bis wann?", "LWL-Kulturstiftung – Frist: 28.02.2027"),
+    ("wie viel?", "LWL-Kulturstiftung – Förderung: Fehlbedarfsfinanzierung"),
+    ("wer darf das beantragen?", "LWL-Kulturstiftung – Antrag stellen können:"),
+    ("und wie beantrage ich das?", "LWL-Kulturstiftung – so beantragen Sie:"),
+])
+async def test_follow_up_is_about_the_last_entry(chat: Transcript, follow: str,
+                                                 start: str) -> None:
+    assert (await chat.say("Was fördert die LWL-Kulturstiftung?")).startswith(
+        "LWL-Kulturstiftung\n")
+    assert (await chat.say(follow)).startswith(start)
+
+
+async def test_follow_up_with_a_place_names_the_office_there(chat: Transcript) -> None:
+    await chat.say("heimatscheck")
+    text = await chat.say("und in Höxter?")
+    assert text.startswith(
+        "Heimat-Scheck – Ansprechstelle: Bezirksregierung Detmold – Heimatförderung")
+
+
+async def test_a_question_of_its_own_is_no_follow_up(chat: Transcript) -> None:
+    await chat.say("Ansprechpartner in Hoexter")
+    assert "Kreis Herford" in await chat.say("wer hilft in bünde")
+    assert (await chat.say("bis wann läuft der fonds soziokultur?")).startswith(
+        "Fonds Soziokultur – Frist:")
+
+
+async def test_without_a_last_entry_a_bare_aspect_is_not_guessed(chat: Transcript) -> None:
+    assert (await chat.say("und bis wann?")).startswith("Dazu weiß ich leider nichts")
+
+
+async def test_memory_expires_after_a_few_minutes(chat: Transcript, clock: FixedClock) -> None:
+    await chat.say("heimatscheck")
+    clock.advance(dt.timedelta(minutes=16))
+    assert (await chat.say("und bis wann?")).startswith("Dazu weiß ich leider nichts")
+
+
+async def test_memory_is_per_chat(chat: Transcript) -> None:
+    other = Transcript(chat.dialogue, ChatRef("test", "chat-2"))
+    await chat.say("heimatscheck")
+    assert (await other.say("und bis wann?")).startswith("Dazu weiß ich leider nichts")
+
+
+@pytest.mark.parametrize("pick", ["2", "2.", "die 2", "Nr. 2", "nr 2", "Nummer 2", "zweites",
+                                  "die zweite", "2)", "Heimat Fonds"])
+def test_pick_forms(pick: str) -> None:
+    assert parse_pick(pick, TITLES) == 2
+
+
+@pytest.mark.parametrize("text", ["²", "③", "٢", "2 Euro für den Heimatscheck", "heimat",
+                                  "9" * 120])
+def test_not_a_pick(text: str) -> None:
+    assert parse_pick(text, TITLES) is None
+
+
+async def test_pick_in_words_shows_the_option(chat: Transcript) -> None:
+    await chat.say("förderung")
+    second = chat.last.choices[1].label
+    assert (await chat.say("Nr. 2")).startswith(second)
+    assert chat.lines[-1][0] == "Nr. 2"
+
+
+async def test_pick_out_of_range_says_the_range(chat: Transcript) -> None:
+    await chat.say("förderung")
+    assert await chat.say("die 7") == "Bitte antworten Sie mit einer Zahl von 1 bis 3."
+
+
+async def test_a_picked_entry_becomes_the_topic(chat: Transcript) -> None:
+    await chat.say("förderung")
+    chosen = chat.last.choices[0]
+    await chat.say("1.")
+    assert chat.dialogue.conversations.get(chat.chat).entry_id == chosen.data.removeprefix("e:")
+    assert (await chat.say("und wer darf das beantragen?")).startswith(chosen.label)
+
+
+@pytest.mark.parametrize(("said", "reply"), [
+    ("hallo", GREETING_REPLY), ("Moin!", GREETING_REPLY), ("Guten Tag", GREETING_REPLY),
+    ("danke", THANKS_REPLY), ("Vielen Dank!", THANKS_REPLY), ("super, danke", THANKS_REPLY),
+    ("tschüss", BYE_REPLY), ("Auf Wiedersehen", BYE_REPLY), ("ciao", BYE_REPLY),
+])
+async def test_small_talk_is_answered_kindly(chat: Transcript, said: str, reply: str) -> None:
+    assert await chat.say(said) == reply
+
+
+async def test_greeting_with_a_question_answers_the_question(chat: Transcript) -> None:
+    assert (await chat.say("hallo, wie viel gibt es beim heimatscheck?")).startswith(
+        "Heimat-Scheck – Förderung: 2.000 €")
+
+
+def test_memory_is_bounded() -> None:
+    clock = FixedClock(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC))
+    memory = Conversations(clock, max_chats=3)
+    for number in range(10):
+        state = memory.get(ChatRef("test", str(number)))
+        state.entry_id = "heimat-scheck"
+        memory.save(ChatRef("test", str(number)), state)
+    assert len(memory) == 3
+    assert memory.get(ChatRef("test", "0")).entry_id is None
