@@ -10,7 +10,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.dialogue.core import Dialogue
-from bot.dialogue.messages import IncomingMessage, ChatRef
+from bot.dialogue.messages import ChatRef, IncomingMessage
 from bot.dialogue.subscriptions import SubscriptionCommands
 from bot.knowledge.service import Knowledge
 from bot.storage.database import create_db_engine
