@@ -41,8 +41,10 @@ from rapidfuzz import fuzz, process
 from bot.knowledge import loader
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.crosscheck import cross_check
+from bot.knowledge.decision import Thresholds
 from bot.knowledge.index import Index
 from bot.knowledge.matcher import Matcher
+from bot.knowledge.outside import Outside
 from bot.knowledge.service import Knowledge
 from tests.bench import synthetic
 
@@ -122,6 +124,7 @@ class Run:
     index_peak_mib: float | None = None
     index_retained_mib: float | None = None
     latencies: list[int] = field(default_factory=list)
+    decide_latencies: list[int] = field(default_factory=list)
     hits: list[bool] = field(default_factory=list)
     by_tag: Counter[str] = field(default_factory=Counter)
     by_tag_hits: Counter[str] = field(default_factory=Counter)
@@ -271,6 +274,15 @@ def measure(n: int, args: argparse.Namespace, base_dir: Path) -> Run:
             run.misses.append((q.text, entries[q.entry_number].title, got))
     log(f"  matcher: median {fmt_ms(run.median)}, p99 {fmt_ms(run.p99)}, "
         f"top-1 {fmt_pct(sum(run.hits), len(run.hits))}")
+    # The whole decision as the bot runs it: ranking, place, intent, out-of-scope words and
+    # the calibrated model. Its extra cost over the ranking is what the decision adds.
+    knowledge = Knowledge(kb, matcher, Thresholds(), Outside(kb.outside_words))
+    for q in questions:
+        t0 = clock()
+        knowledge.ask(q.text)
+        run.decide_latencies.append(clock() - t0)
+    log(f"  decision (Knowledge.ask): median {fmt_ms(statistics.median(run.decide_latencies))}, "
+        f"p99 {fmt_ms(percentile(run.decide_latencies, 0.99))}")
 
     if args.profile and n == max(args.sizes):
         profile = cProfile.Profile()
@@ -332,6 +344,11 @@ def print_run(run: Run) -> None:
         ("latency p99", fmt_ms(run.p99), fmt_ms(run.base_p99)),
         ("latency max", fmt_ms(max(run.latencies)),
          fmt_ms(max(run.base_latencies)) if subset else "–"),
+        ("whole decision (Knowledge.ask) median / p99",
+         f"{fmt_ms(statistics.median(run.decide_latencies))} / "
+         f"{fmt_ms(percentile(run.decide_latencies, 0.99))}", "–"),
+        ("decision's extra cost per question (median)",
+         fmt_ms(statistics.median(run.decide_latencies) - run.median), "–"),
         ("top-1 accuracy", fmt_pct(sum(run.hits), len(run.hits)),
          fmt_pct(sum(run.base_hits), subset)),
     ]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import BERLIN, FixedClock
+from bot.dialogue.smalltalk import THANKS_REPLY
 from bot.reminders.engine import ReminderEngine
 from bot.storage.records import Recipient
 from bot.transports.matrix.client import load_credentials
@@ -203,3 +204,31 @@ async def test_undecryptable_message_gets_a_notice(
         await alice.client.room_send(room, "m.room.encrypted", broken)
         notice = await alice.wait_for(room, bot.user_id, lambda b: "entschlüsseln" in b)
     assert "noch einmal" in notice.body
+
+
+async def test_a_conversation_remembers_its_topic(register: Callable[[str], Account],
+                                                  alice: MatrixUser, tmp_path: Path,
+                                                  clock: FixedClock) -> None:
+    bot_account = register("bot")
+    bot = bot_account.user_id
+    async with running_bot(bot_account, tmp_path / "bot", clock):
+        room = await alice.create_room([bot])
+        await alice.wait_for(room, bot, is_welcome)
+        await alice.say(room, "Was fördert die LWL-Kulturstiftung?")
+        await alice.wait_for(room, bot, lambda b: b.startswith("LWL-Kulturstiftung\n"))
+        await alice.say(room, "und bis wann?")
+        await alice.wait_for(room, bot, lambda b: b.startswith("LWL-Kulturstiftung – Frist:"))
+        await alice.say(room, "förderung")
+        offered = await alice.wait_for(room, bot, lambda b: b.startswith("Meinten Sie"))
+        second = offered.body.splitlines()[2].removeprefix("2. ")
+        await alice.say(room, "die 2")
+        await alice.wait_for(room, bot, lambda b: b.startswith(second + ":")
+                             or b.startswith(second + "\n"))
+        await alice.say(room, "Vielen Dank!")
+        await alice.wait_for(room, bot, lambda b: b == THANKS_REPLY)
+        await alice.say(room, "!abo alle")
+        await alice.wait_for(room, bot, lambda b: b.startswith("Abo gespeichert"))
+        await alice.say(room, "!daten-loeschen")
+        await alice.wait_for(room, bot, lambda b: "antworten Sie „ja“" in b)
+        await alice.say(room, "ja")
+        await alice.wait_for(room, bot, lambda b: b.startswith("Erledigt: Alle Daten"))

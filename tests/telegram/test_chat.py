@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.dialogue.smalltalk import THANKS_REPLY
 from bot.storage.records import Recipient, TargetKind
 from bot.transports.telegram import TelegramTransport
 from tests.telegram import updates
@@ -120,3 +121,32 @@ async def test_other_messages_in_a_private_chat_get_a_hint(api: FakeBotApi,
                                      "type": "regular"}
     [text] = await exchange(api, sticker)
     assert text.startswith("Stellen Sie mir gern eine Frage")
+
+
+async def test_a_conversation_remembers_its_topic(api: FakeBotApi, bot: TelegramTransport,
+                                                  storage: Any) -> None:
+    [first] = await exchange(api, updates.message("Was fördert die LWL-Kulturstiftung?"))
+    [follow] = await exchange(api, updates.message("und bis wann?"))
+    [place] = await exchange(api, updates.message("heimatscheck"))
+    [narrowed] = await exchange(api, updates.message("und in Höxter?"))
+    [offered] = await exchange(api, updates.message("förderung"))
+    second = api.sent()[-1]["reply_markup"]["inline_keyboard"][1][0]["text"][3:]
+    [picked] = await exchange(api, updates.message("Nr. 2"))
+    [thanks] = await exchange(api, updates.message("danke!"))
+    assert first.startswith("LWL-Kulturstiftung\n")
+    assert follow.startswith("LWL-Kulturstiftung – Frist: 28.02.2027")
+    assert place.startswith("Heimat-Scheck\n")
+    assert narrowed.startswith("Heimat-Scheck – Ansprechstelle: Bezirksregierung Detmold")
+    assert offered.startswith("Meinten Sie …?")
+    assert picked.startswith(second)
+    assert thanks == THANKS_REPLY
+
+
+async def test_a_plain_ja_confirms_the_deletion(api: FakeBotApi, bot: TelegramTransport,
+                                                storage: Any) -> None:
+    await exchange(api, updates.message("/abo alle"))
+    [asked] = await exchange(api, updates.message("/daten_loeschen"))
+    [done] = await exchange(api, updates.message("ja"))
+    assert "antworten Sie „ja“" in asked
+    assert done == "Erledigt: Alle Daten dieses Chats sind gelöscht."
+    assert storage.subscriptions.list_subscriptions(Recipient("telegram", "11")) == []
