@@ -19,6 +19,7 @@ from bot.dialogue.conversation import ChatState, Conversations
 from bot.dialogue.followup import follow_up
 from bot.dialogue.messages import ChatRef, Choice, IncomingMessage, Reply
 from bot.dialogue.picks import parse_pick
+from bot.dialogue.sanitize import clean
 from bot.dialogue.smalltalk import smalltalk_reply, yes_or_no
 from bot.errors import UserError
 from bot.knowledge.decision import Decision, Intent
@@ -78,7 +79,7 @@ class Dialogue:
     async def handle(self, message: IncomingMessage) -> Reply:
         """Answer one message; never raises."""
         try:
-            return await self._dispatch(message)
+            return await self._dispatch(_cleaned(message))
         except UserError as exc:
             return Reply(str(exc))
         except Exception:
@@ -254,3 +255,9 @@ def _shown_entry(decision: Decision) -> str:
     if decision.intent is Intent.CONTACT and offices:
         return offices[0].entry_id
     return decision.candidates[0].entry_id
+
+
+def _cleaned(message: IncomingMessage) -> IncomingMessage:
+    """Return ``message`` with its text and button data cleaned (see :mod:`sanitize`)."""
+    callback = None if message.callback is None else clean(message.callback, 200)
+    return replace(message, text=clean(message.text), callback=callback)

@@ -8,8 +8,9 @@ import re
 from bot.errors import UserError
 
 EXAMPLE = "z. B. /erinnerung 30.06.2027 Verwendungsnachweis Heimat-Scheck"
-_FULL = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})?$")
-_RELATIVE = re.compile(r"^in (\d{1,3}) (tag|tagen|woche|wochen|monat|monaten)\b", re.I)
+# ASCII digits only: \d would also take "٢" and other scripts' digits.
+_FULL = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2}|[0-9]{4})?$")
+_RELATIVE = re.compile(r"^in ([0-9]{1,3}) (tag|tagen|woche|wochen|monat|monaten)\b", re.I)
 _WORDS = {"heute": 0, "morgen": 1, "übermorgen": 2, "uebermorgen": 2}
 MAX_YEARS_AHEAD = 5
 

@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from bot.dialogue.core import Dialogue
 
 ABO_EXAMPLE = "z. B. /abo Heimat-Scheck 14,3 oder /abo Heimat oder /abo Kreis Höxter"
-_LEADS = re.compile(r"^[-+]?\d+(?:[,;][-+]?\d+)*$")
+# ASCII digits, at most four: no int() on unbounded user text.
+_LEADS = re.compile(r"^[-+]?[0-9]{1,4}(?:[,;][-+]?[0-9]{1,4})*$")
+_WEEKS = re.compile(r"[0-9]{1,3}")
 _ALL = {"alle", "alles", "all"}
 MAX_TEXT = 200
 
@@ -157,7 +159,7 @@ class SubscriptionCommands:
 
     async def fristen(self, message: IncomingMessage, args: str) -> Reply:
         """Show the next deadlines of this chat's subscriptions, or all in N weeks."""
-        if args and not (args.isdigit() and 1 <= int(args) <= 104):
+        if args and not (_WEEKS.fullmatch(args) and 1 <= int(args) <= 104):
             raise UserError("Bitte die Wochen als Zahl von 1 bis 104, z. B. /fristen 8")
         today = self._dialogue.today()
         base = self._dialogue.knowledge.base

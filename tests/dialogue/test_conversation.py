@@ -114,3 +114,20 @@ def test_memory_is_bounded() -> None:
         memory.save(ChatRef("test", str(number)), state)
     assert len(memory) == 3
     assert memory.get(ChatRef("test", "0")).entry_id is None
+
+
+HOSTILE = [
+    "Pro\udc47jektförderung", "/erinnerung morgen Antr\ude90ag", "/fristen " + "9" * 115,
+    "!abo kreis-hoexter " + "9" * 5000, "²", "③", "/fristen ²", "/abo Heimat-Scheck ①",
+    "Heimat\u202escheck", "Heimat\u200bscheck", "\x00\x07 Frist?", "x" * 100_000,
+    "/erinnerung ٢٠.٠٣.٢٠٢٧ Antrag",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+async def test_hostile_input_gets_no_apology(chat: Transcript, text: str) -> None:
+    assert "schiefgegangen" not in await chat.say(text)
+
+
+async def test_invisible_characters_do_not_hide_a_name(chat: Transcript) -> None:
+    assert (await chat.say("Heimat\u200bscheck\u202e Frist")).startswith("Heimat-Scheck – Frist")

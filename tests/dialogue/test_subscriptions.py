@@ -18,6 +18,7 @@ from bot.storage.records import Recipient, TargetKind
 from bot.storage.subscriptions import SubscriptionRepository
 from bot.storage.testing import sqlite_copy, sqlite_template
 from tests.conftest import Transcript
+from tests.dialogue.test_conversation import HOSTILE
 
 ME = Recipient("test", "chat-1")
 
@@ -172,3 +173,9 @@ async def test_subscribe_button_under_a_programme_answer(chat: Transcript,
     assert (await chat.say(callback=button.data)).startswith("Abo gespeichert: Heimat-Scheck.")
     assert "nicht mehr" in await chat.say(callback="sub:gibt-es-nicht")
     assert len(repo.list_subscriptions(ME)) == 1
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+async def test_hostile_command_arguments_get_no_apology(chat: Transcript, text: str) -> None:
+    assert "schiefgegangen" not in await chat.say(text)
+
