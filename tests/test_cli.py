@@ -119,3 +119,14 @@ def test_db_upgrade_and_status(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "status"]) == 0
     assert "neueste Revision" in capsys.readouterr().out
+
+
+def test_kb_eval_without_arguments_reports_every_shipped_set(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "eval", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) == {"Katalog", "Blind, Kalibrierung", "Blind, Prüfung"}
+    held_out = report["Blind, Prüfung"]
+    assert held_out["in_scope"] >= 150 and held_out["out_of_scope"] >= 50
+    assert {"lang", "dialekt", "englisch", "foermlich"} <= set(held_out["by_style"])
+    assert held_out["cut_texts"] == 0

@@ -18,6 +18,7 @@ from bot.knowledge.normalize import content_words, joined, stem
 
 TITLE, EXAMPLE, TOPIC, BODY = 1.0, 0.85, 0.5, 0.3
 MIN_FUZZY_LENGTH = 5
+NAME_SPECIFICITY = 0.5
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,19 @@ class Document:
 
 @dataclass(frozen=True)
 class Name:
-    """A title or alias as stems, and its neighbouring stems written together."""
+    """A title or alias as stems, and its neighbouring stems written together.
+
+    ``idfs`` weigh each stem; they are filled in once the whole index is known.
+    """
 
     stems: tuple[str, ...]
     pairs: tuple[str, ...]
+    idfs: tuple[float, ...] = ()
+
+    @property
+    def weight(self) -> float:
+        """How specific the name is: the sum of its stems' idf."""
+        return sum(self.idfs)
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,9 @@ class Index:
         count = max(len(self.docs), 1)
         self.idf = {t: math.log(1 + count / len(p[0])) for t, p in self.postings.items()}
         self.unknown_idf = math.log(1 + count)
+        # Only names specific enough to count as "named": "Antragsfrist" is just "Frist"
+        # after synonyms, and a question using that word does not name the entry.
+        self.names: list[tuple[Name, ...]] = [self._specific(doc.names) for doc in self.docs]
         self._lookups: dict[str, dict[int, float]] = {}
         self._deletes: dict[str, list[str]] = defaultdict(list)
         for term in self.postings:
@@ -104,6 +117,11 @@ class Index:
                         postings[number] = weight
         self.docs.append(IndexedDoc(doc.entry_id, doc.kind, doc.title, tuple(phrases),
                                     tuple(names)))
+
+    def _specific(self, names: tuple[Name, ...]) -> tuple[Name, ...]:
+        weighted = (Name(n.stems, n.pairs, tuple(self.idf.get(t, 0.0) for t in n.stems))
+                    for n in names)
+        return tuple(n for n in weighted if n.weight >= NAME_SPECIFICITY * self.unknown_idf)
 
     def weights_of(self, term: str) -> dict[int, float]:
         """Return entry → weight for ``term`` (built on first use; only common terms need it)."""

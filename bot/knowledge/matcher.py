@@ -25,7 +25,6 @@ SPLIT_SIMILARITY = 0.6
 RERANK_SHARE = 0.2
 MENTION_SHARE = 0.2
 FULL_MENTION = 0.8
-NAME_SPECIFICITY = 0.5
 # Stems in more than this share of entries (or this many) add score but do not nominate
 # candidates: at 100.000 entries a common word would otherwise make 20.000 of them.
 COMMON_SHARE = 0.2
@@ -190,29 +189,24 @@ class Matcher:
         similarity = hit[1] if hit else 0.0
         # Multiplicative: word order can only refine a score that coverage has earned.
         score = coverage * (1 - RERANK_SHARE + RERANK_SHARE * similarity / 100)
-        mention = max((self._mention(name, terms) for name in doc.names), default=0.0)
+        mention = max((_mention(name, terms) for name in self.index.names[number]), default=0.0)
         # A named entry wins over one that merely shares many everyday words of a long
         # message ("Verein", "Projekt", "Kinder"): naming is what people do when they know.
         named = mention if mention >= FULL_MENTION else 0.0
         score = (1 - MENTION_SHARE) * score + MENTION_SHARE * named
         return Candidate(doc.entry_id, doc.kind, doc.title, round(min(score, 1.0), 4),
-                         round(min(known, 1.0), 4), round(mention, 4), round(known_share, 4),
-                         round(evidence, 4))
+                         min(known, 1.0), mention, known_share, evidence)
 
-    def _mention(self, name: Name, terms: dict[str, float]) -> float:
-        """Return the idf-weighted share of ``name`` the question names (typos count less)."""
-        idf = self.index.idf
-        found = {s: terms.get(s, 0.0) for s in name.stems}
-        for pair in name.pairs:  # "Heimatscheck" names both halves of "Heimat-Scheck"
-            if pair in terms:
-                found = dict.fromkeys(found, max(max(found.values()), terms[pair]))
-                break
-        weight = sum(idf.get(s, 0.0) for s in found)
-        # A name made of everyday words ("Antragsfrist" is "Frist" after synonyms) is not
-        # named by a question that uses them.
-        if weight < NAME_SPECIFICITY * self.index.unknown_idf:
-            return 0.0
-        return sum(idf.get(s, 0.0) * sim for s, sim in found.items()) / weight
+def _mention(name: Name, terms: dict[str, float]) -> float:
+    """Return the idf-weighted share of ``name`` the question names (typos count less)."""
+    found = [terms.get(s, 0.0) for s in name.stems]
+    for pair in name.pairs:  # "Heimatscheck" names both halves of "Heimat-Scheck"
+        if pair in terms:
+            found = [max(max(found), terms[pair])] * len(found)
+            break
+    if not any(found):
+        return 0.0
+    return sum(i * f for i, f in zip(name.idfs, found, strict=True)) / name.weight
 
 
 def _matched_terms(units: list[_Unit]) -> dict[str, float]:
