@@ -81,10 +81,10 @@ class Thresholds:
     from ``tests/bench/calibrate_decision.py`` and were never fitted on the held-out set.
     """
 
-    weights: tuple[float, ...] = (4.467, 0.907, 1.445, 2.639, 3.165, 2.372, 1.513, -6.506)
-    bias: float = -5.540
-    answer: float = 0.79
-    choices: float = 0.61
+    weights: tuple[float, ...] = (4.326, 0.516, 1.532, 3.396, 1.783, 1.393, 2.013, -6.668)
+    bias: float = -4.849
+    answer: float = 0.82
+    choices: float = 0.58
     max_choices: int = 3
     # Below this score nothing is offered at all, whatever the model says.
     floor: float = 0.05
@@ -166,16 +166,20 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
     # Place names are not knowledge words; left in, they would count as unknown words.
     candidates = matcher.rank(" ".join(rest) if place else question)
     if place is not None:
-        # Unless the place is part of a name: "Kulturförderung Kreis Minden-Lübbecke".
+        # Unless the place is part of a name: "Kulturförderung Kreis Minden-Lübbecke",
+        # "Bezirksregierung Detmold".
         full = matcher.rank(question)
         best = candidates[0].score if candidates else 0.0
-        if full and full[0].kind != "kontakt" and full[0].score > best:
+        named = bool(full) and full[0].mention >= FULL_MENTION
+        if full and (full[0].kind != "kontakt" or named) and full[0].score > best:
             candidates = full
     decision = _by_score(candidates, limits, intent, outside.topic(question))
     decision.place = place
     if place is None or _names_its_entry(decision) or not _wants_office(decision, intent, rest):
         return decision
-    routed = _offices(kb, matcher, question, place)
+    # The place's name would favour the office named after it ("Kreis Coesfeld"); what the
+    # rest of the question asks for decides which of the responsible offices comes first.
+    routed = _offices(kb, matcher, " ".join(rest) or question, place)
     if not routed:
         return decision
     others = [c for c in candidates if c.entry_id not in {r.entry_id for r in routed}]

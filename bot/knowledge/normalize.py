@@ -18,6 +18,7 @@ import Stemmer
 _REPLACEMENTS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"), ("é", "e"), ("è", "e"),
                  ("à", "a"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_THOUSANDS = re.compile(r"(?<=[0-9])[.,](?=[0-9]{3}(?![0-9]))")
 
 STOPWORDS = frozenset(
     """
@@ -44,8 +45,14 @@ _GERMAN = Stemmer.Stemmer("german")
 
 
 def fold(text: str) -> str:
-    """Casefold and fold umlauts, ß and ae/oe/ue digraphs; keep spaces and punctuation."""
+    """Casefold and fold umlauts, ß and ae/oe/ue digraphs; keep spaces and punctuation.
+
+    Thousands separators go: "8.000 Euro" is the number 8000, not the words "8" and "000"
+    (which made every amount look like the title "2.000 x 1.000 Euro").
+    """
     folded = text.casefold()
+    if "." in folded or "," in folded:
+        folded = _THOUSANDS.sub("", folded)
     # Chained replace is several times faster than translate() or a regex here.
     for old, new in _REPLACEMENTS:
         if old in folded:

@@ -36,22 +36,32 @@ CALIBRATION = (DATA / "eval" / "blind-kalibrierung.yaml", DATA / "questions.yaml
 _PROBE = Thresholds(answer=2.0, choices=0.0, floor=0.0)
 
 
-def samples(knowledge: Knowledge, questions: list[Labelled]) -> tuple[list[tuple[float, ...]],
-                                                                       list[int], list[bool]]:
-    """Return features, "best is right" labels and out-of-scope flags."""
+Samples = tuple[list[tuple[float, ...]], list[int], list[bool], int]
+
+
+def samples(knowledge: Knowledge, questions: list[Labelled]) -> Samples:
+    """Return features, "best is right" labels, out-of-scope flags and a count.
+
+    Questions the model never judges (routed to an office, no candidate, a neighbouring
+    topic) are left out; the count says how many out-of-scope ones among them were
+    rejected before the model (no candidate, or a neighbouring topic).
+    """
     xs, ys, oos = [], [], []
+    rejected = 0
     probe = Knowledge(knowledge.base, knowledge.matcher, _PROBE, knowledge.outside)
     for item in questions:
         decision = probe.ask(item.question)
+        expected = resolve(knowledge.base, item.expected)
         if decision.status == "answer" and decision.intent is Intent.CONTACT:
             continue
         if not decision.candidates or decision.confidence == 0.0:
-            continue  # no candidates, or a neighbouring topic and no entry named
-        expected = resolve(knowledge.base, item.expected)
+            # no candidates, or a neighbouring topic and no entry named
+            rejected += not expected and decision.status == "unknown"
+            continue
         xs.append(features(decision.candidates, decision.outside is not None))
         ys.append(int(decision.candidates[0].entry_id in expected))
         oos.append(not expected)
-    return xs, ys, oos
+    return xs, ys, oos, rejected
 
 
 def main() -> None:
@@ -62,7 +72,7 @@ def main() -> None:
     args = parser.parse_args()
     knowledge = Knowledge.load(shipped_knowledge_dir(), dt.date(2026, 12, 2))
     questions = [q for path in CALIBRATION for q in load_questions(path)]
-    xs, ys, oos = samples(knowledge, questions)
+    xs, ys, oos, before = samples(knowledge, questions)
     model = LogisticRegression(C=10.0, max_iter=1000).fit(xs, ys)
     probs = model.predict_proba(xs)[:, 1]
     total = len(questions)
@@ -70,8 +80,12 @@ def main() -> None:
                   if sum(p >= a / 100 and not y for p, y in zip(probs, ys, strict=True))
                   <= args.max_wrong * total)
     outside = [p for p, o in zip(probs, oos, strict=True) if o]
+    # Out-of-scope questions the model never sees are rejected before it (no candidate, or
+    # a neighbouring topic): they count towards the rejection rate as well.
+    all_outside = sum(not q.expected for q in questions)
     choices = next(c / 100 for c in range(1, 100)
-                   if sum(p < c / 100 for p in outside) >= args.min_rejection * len(outside))
+                   if before + sum(p < c / 100 for p in outside)
+                   >= args.min_rejection * all_outside)
     right = sum(p >= answer and y for p, y in zip(probs, ys, strict=True))
     print(f"samples {len(xs)} of {total} questions; answered right {right / total:.3f} "
           f"(upper bound: best right {sum(ys) / total:.3f})")
