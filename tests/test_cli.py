@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.dialogue.smalltalk import BYE_REPLY, GREETING_REPLY, THANKS_REPLY
 from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,3 +132,20 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
     assert held_out["out_of_scope"] >= 50
     assert {"lang", "dialekt", "englisch", "foermlich"} <= set(held_out["by_style"])
     assert held_out["cut_texts"] == 0
+
+
+def test_console_chat_remembers_the_topic(tmp_path: Path) -> None:
+    said = ("Was fördert die LWL-Kulturstiftung?\nund bis wann?\nförderung\nNr. 2\n"
+            "hallo\ndanke\n/abo alle\n/daten-loeschen\nja\ntschüss\n")
+    result = run_cli("chat", stdin=said, cwd=tmp_path,
+                     env={"FOERDERLOTSE_DATA_DIR": str(tmp_path / "daten")})
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "\nLWL-Kulturstiftung – Frist: 28.02." in out
+    offered = out[out.index("Meinten Sie …?"):].splitlines()
+    second = offered[2].removeprefix("2. ")
+    assert f"\n{second}" in out[out.index("Antworten Sie mit der Nummer."):]
+    assert GREETING_REPLY in out
+    assert THANKS_REPLY in out
+    assert "Erledigt: Alle Daten dieses Chats sind gelöscht." in out
+    assert out.rstrip().endswith(BYE_REPLY)

@@ -14,12 +14,13 @@ from typing import TextIO
 
 from bot.dialogue.core import Dialogue
 from bot.dialogue.messages import ChatRef, IncomingMessage, Reply
+from bot.dialogue.smalltalk import BYE_REPLY
 from bot.storage.records import Recipient
 
 NAME = "console"
 CHAT = ChatRef(NAME, "local")
 PROMPT = "Sie: "
-_QUIT = {"/ende", "/exit", "/quit", "exit", "quit", "tschüss", "tschuess"}
+_QUIT = {"/ende", "/exit", "/quit", "exit", "quit", "tschüss", "tschuess", "tschüss!"}
 
 
 def render(reply: Reply) -> str:
@@ -76,6 +77,9 @@ class ConsoleTransport:
                 self._stdout.flush()
             line = await _next_line(queue, stop)
             if line is None or line.strip().casefold() in _QUIT:
+                if line is not None:  # said goodbye, not just end of input
+                    self._stdout.write(BYE_REPLY + "\n")
+                    self._stdout.flush()
                 stop.set()
                 return
             if line.strip():
