@@ -13,12 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 
 _SHIPPED = Path(__file__).resolve().parent / "_shipped_knowledge"
 _CHECKOUT = Path(__file__).resolve().parent.parent / "knowledge"
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_SECRET_VARIABLES = ("FOERDERLOTSE_TELEGRAM_TOKEN", "FOERDERLOTSE_TELEGRAM_WEBHOOK_SECRET",
+                     "FOERDERLOTSE_MATRIX_PASSWORD", "FOERDERLOTSE_MATRIX_ACCESS_TOKEN")
 
 
 def shipped_knowledge_dir() -> Path:
@@ -73,6 +76,13 @@ class Settings:
         retention = int(_number(env, "FOERDERLOTSE_QUESTION_RETENTION_DAYS", 180))
         return cls(Path(knowledge) if knowledge else shipped_knowledge_dir(), data_dir, url, level,
                    snapshot, coordinators, reload_seconds, retention)
+
+    def secrets(self) -> list[str]:
+        """Return every configured value that must never appear in a log."""
+        found = [self.environ.get(name, "") for name in _SECRET_VARIABLES]
+        if self.database_url:
+            found.append(urlsplit(self.database_url).password or "")
+        return [s for s in found if s]
 
 
 def _coordinators(text: str) -> tuple[tuple[str, str], ...]:

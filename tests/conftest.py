@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bot import logs
 from bot.clock import BERLIN, FixedClock
 from bot.dialogue.core import Dialogue
 from bot.dialogue.messages import ChatRef, IncomingMessage
@@ -75,3 +79,23 @@ class Transcript:
 def chat(dialogue: Dialogue) -> Transcript:
     """A transcript on the shipped knowledge."""
     return Transcript(dialogue)
+
+
+@pytest.fixture
+def captured() -> Iterator[io.StringIO]:
+    """Configure logging as the bot does (DEBUG), into a buffer; restore pytest's afterwards."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    levels = {name: logging.getLogger(name).level for name in (
+        "nio", "telegram", "aiohttp", "httpx", "httpcore", "apscheduler", "alembic", "peewee",
+        "sqlalchemy.engine", "sqlalchemy.pool")}
+    buffer = io.StringIO()
+    logs.configure("DEBUG", ["pw-0815-geheim"], stream=buffer)
+    yield buffer
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+    for name, old in levels.items():
+        logging.getLogger(name).setLevel(old)

@@ -149,3 +149,16 @@ def test_console_chat_remembers_the_topic(tmp_path: Path) -> None:
     assert THANKS_REPLY in out
     assert "Erledigt: Alle Daten dieses Chats sind gelöscht." in out
     assert out.rstrip().endswith(BYE_REPLY)
+
+
+@pytest.mark.parametrize("command", [("db", "status"), ("run",)])
+def test_an_unreachable_database_gets_one_clear_line_and_no_password(
+        tmp_path: Path, command: tuple[str, ...]) -> None:
+    result = run_cli(*command, cwd=tmp_path, env={
+        "FOERDERLOTSE_DATABASE_URL": "postgresql://postgres:pw-db-geheim@127.0.0.1:1/test",
+        "FOERDERLOTSE_LOG_LEVEL": "DEBUG", "FOERDERLOTSE_TELEGRAM_TOKEN": "123:abc"})
+    assert result.returncode == 3
+    assert "Fehler: Die Datenbank ist nicht nutzbar" in result.stderr
+    assert "FOERDERLOTSE_DATABASE_URL" in result.stderr
+    assert "pw-db-geheim" not in result.stderr + result.stdout
+    assert "Traceback (most recent call last)" not in result.stderr.split("Fehler:")[-1]

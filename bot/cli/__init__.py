@@ -7,8 +7,13 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import logs
 from bot.cli import ask, chat, db, ics, kb, run
 from bot.errors import ConfigError, FoerderlotseError, KnowledgeError
+
+logger = logging.getLogger(__name__)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(logging.WARNING)
     try:
         return int(args.run(args))
     except KnowledgeError as exc:
@@ -41,3 +46,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except SQLAlchemyError as exc:
+        # One clear line instead of a driver traceback; the details go to the (redacted) log.
+        logger.debug("Database error", exc_info=exc)
+        reason = logs.redact(str(getattr(exc, "orig", None) or exc).splitlines()[0])
+        print(f"Fehler: Die Datenbank ist nicht nutzbar ({reason}). Bitte "
+              "FOERDERLOTSE_DATABASE_URL prüfen und ob der Datenbankserver läuft.",
+              file=sys.stderr)
+        return 3
+    except Exception:
+        logger.exception("Unexpected error")
+        print("Fehler: Etwas Unerwartetes ist schiefgegangen; Einzelheiten stehen oben im "
+              "Protokoll.", file=sys.stderr)
+        return 70

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 from typing import Any
 
+from bot import logs
 from bot.cli.common import settings_of
 from bot.clock import SystemClock
 from bot.runner import serve
@@ -22,6 +22,6 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGTERM or SIGINT."""
     settings = settings_of(args)
-    logging.getLogger().setLevel(settings.log_level)
+    logs.configure(settings.log_level, settings.secrets())
     asyncio.run(serve(settings, SystemClock(), configured_transports))
     return 0

@@ -25,6 +25,7 @@ from bot.errors import UserError
 from bot.knowledge.decision import Decision, Intent
 from bot.knowledge.models import Programme
 from bot.knowledge.service import Knowledge
+from bot.logs import fingerprint
 from bot.storage.question_log import LoggedQuestion
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,9 @@ class Dialogue:
 
     async def handle(self, message: IncomingMessage) -> Reply:
         """Answer one message; never raises."""
+        # Never the text itself: a length and a hash tell a reader of the log enough.
+        logger.debug("Message on %s: %s", message.chat.transport,
+                     fingerprint(message.callback or message.text))
         try:
             return await self._dispatch(_cleaned(message))
         except UserError as exc:

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
 from bot.errors import ConfigError
+from bot.storage.private import private_dir, private_file
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,10 @@ def database_url(data_dir: Path, url: str | None = None) -> str:
 
     """
     if not url:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{(data_dir / DEFAULT_FILE).resolve()}"
+        # Chat ids and subscriptions: readable by the bot's user only. SQLite gives its
+        # -wal and -shm files the database file's mode.
+        private_dir(data_dir)
+        return f"sqlite:///{private_file(data_dir / DEFAULT_FILE).resolve()}"
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]

@@ -162,3 +162,21 @@ async def running_bot(account: Account, data_dir: Path, clock: FixedClock,
         stop.set()
         await asyncio.wait_for(task, WAIT)
         storage.close()
+
+
+async def run_briefly(account: Account, data_dir: Path, clock: FixedClock,
+                      seconds: float) -> None:
+    """Run the transport for ``seconds`` whatever happens (e.g. against a dead homeserver)."""
+    settings = settings_for(account, data_dir, "@alice-*:localhost")
+    storage = await asyncio.to_thread(open_storage, settings, clock)
+    holder = await asyncio.to_thread(load_knowledge, settings, clock)
+    dialogue = await asyncio.to_thread(build_dialogue, holder, clock, storage)
+    transport = matrix.create(settings, dialogue, storage)
+    stop = asyncio.Event()
+    task = asyncio.create_task(transport.run(stop))
+    try:
+        await asyncio.sleep(seconds)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, WAIT)
+        storage.close()

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from bot import logs
 from bot.clock import BERLIN, FixedClock
 from bot.dialogue.smalltalk import THANKS_REPLY
 from bot.reminders.engine import ReminderEngine
 from bot.storage.records import Recipient
 from bot.transports.matrix.client import load_credentials
-from tests.matrix.helpers import Account, MatrixUser, running_bot
+from tests.matrix.helpers import Account, MatrixUser, run_briefly, running_bot, settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLED_SENDER = Path(__file__).with_name("killed_sender.py")
@@ -232,3 +235,32 @@ async def test_a_conversation_remembers_its_topic(register: Callable[[str], Acco
         await alice.wait_for(room, bot, lambda b: "antworten Sie „ja“" in b)
         await alice.say(room, "ja")
         await alice.wait_for(room, bot, lambda b: b.startswith("Erledigt: Alle Daten"))
+
+
+async def test_debug_log_has_no_password_token_or_message_text(
+        register: Callable[[str], Account], alice: MatrixUser, tmp_path: Path,
+        clock: FixedClock, captured: io.StringIO) -> None:
+    bot_account = register("bot")
+    settings = settings_for(bot_account, tmp_path / "bot", "@alice-*:localhost")
+    logs.configure("DEBUG", settings.secrets(), stream=captured)
+    # An unreachable homeserver first: the bot retries and logs why.
+    nowhere = Account("http://127.0.0.1:9", bot_account.user_id, bot_account.password)
+    async with asyncio.timeout(20):
+        await run_briefly(nowhere, tmp_path / "nowhere", clock, seconds=3)
+    async with running_bot(bot_account, tmp_path / "bot", clock):
+        room = await alice.create_room([bot_account.user_id])
+        await alice.wait_for(room, bot_account.user_id, is_welcome)
+        await alice.say(room, "Heimatscheck @room Kennwort Zwergpinscher")
+        answer = await alice.wait_for(room, bot_account.user_id, answers_heimat)
+    saved = load_credentials(tmp_path / "bot" / "matrix")
+    assert saved is not None
+    log = captured.getvalue()
+    assert "not reachable" in log
+    assert "DEBUG" in log
+    assert bot_account.password not in log
+    assert saved.access_token not in log
+    assert "Zwergpinscher" not in log
+    assert answer.content["m.mentions"] == {}
+    store = tmp_path / "bot" / "matrix"
+    assert stat.S_IMODE(store.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(f.stat().st_mode) for f in store.iterdir() if f.is_file()} == {0o600}

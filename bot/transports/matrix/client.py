@@ -23,6 +23,7 @@ from nio.crypto import ENCRYPTION_ENABLED
 
 from bot.errors import ConfigError, TransportError
 from bot.reminders.sender import PermanentFailure, RetryLater
+from bot.storage.private import FILE_MODE, private_dir, private_tree
 from bot.transports.matrix.config import MatrixConfig
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def new_client(config: MatrixConfig) -> SyncClient:
         raise ConfigError("Matrix braucht Verschlüsselung: bitte `pip install 'matrix-nio[e2e]'` "
                           "(kommt mit `pip install foerderlotse` automatisch mit).")
     # nio cannot create its store folder itself, and it must exist before login.
-    config.store_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(config.store_dir)
     options = AsyncClientConfig(store_sync_tokens=True, encryption_enabled=True,
                                 max_limit_exceeded=0, max_timeouts=2, request_timeout=30)
     return SyncClient(config.homeserver, config.user_id, store_path=str(config.store_dir),
@@ -122,11 +123,18 @@ class Credentials:
 async def log_in(client: SyncClient, config: MatrixConfig) -> None:
     """Restore the saved login (or the configured token), or log in with the password.
 
+    Afterwards every file of the store (nio's key database included) is 0600.
+
     Raises:
         LoginRejected: the homeserver refused the token or password.
         RetryLater: the homeserver cannot be reached.
 
     """
+    await _log_in(client, config)
+    private_tree(config.store_dir)
+
+
+async def _log_in(client: SyncClient, config: MatrixConfig) -> None:
     if config.access_token and config.device_id:
         client.restore_login(config.user_id, config.device_id, config.access_token)
         await call("whoami", client.whoami())
@@ -167,7 +175,7 @@ def save_credentials(folder: Path, credentials: Credentials) -> None:
     temporary = path.with_suffix(".tmp")
     with contextlib.suppress(FileNotFoundError):
         temporary.unlink()
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
         json.dump(credentials.__dict__, file)
         file.flush()

@@ -46,8 +46,9 @@ class Renderer:
 
     def _content(self, text: str, numbered: set[str]) -> dict[str, Any]:
         body = self._command.sub(r"!\1", text)
+        # An empty m.mentions: a user's "@room" or a pill echoed in a reply pings nobody.
         return {"msgtype": "m.text", "body": body, "format": "org.matrix.custom.html",
-                "formatted_body": self._html(text, numbered)}
+                "formatted_body": self._html(text, numbered), "m.mentions": {}}
 
     def _html(self, text: str, numbered: set[str]) -> str:
         parts: list[str] = []
