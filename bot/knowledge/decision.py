@@ -227,6 +227,6 @@ def _wants_office(decision: Decision, intent: Intent, rest: list[str]) -> bool:
     top = decision.candidates[0] if decision.candidates else None
     return (
         intent is Intent.CONTACT
-        or (top is not None and top.kind == "kontakt" and decision.status != "unknown")
+        or (top is not None and top.kind == "kontakt" and decision.status == "answer")
         or not content_words(" ".join(rest))
     )
