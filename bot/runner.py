@@ -75,6 +75,7 @@ async def serve(settings: Settings, clock: Clock, make_transports: TransportFact
 async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, clock: Clock,
                  transports: list[Transport], stop: asyncio.Event) -> None:
     sender = RoutingSender({t.name: t.sender for t in transports})
+    await _warn_unconfigured(storage, {t.name for t in transports})
     engine = ReminderEngine(storage.outbox, sender, clock)
     scheduler = AsyncIOScheduler(timezone=BERLIN)
 
@@ -109,6 +110,16 @@ async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, 
         await reminders.idle()
         scheduler.shutdown(wait=False)
         logger.info("Förderlotse stopped")
+
+
+async def _warn_unconfigured(storage: Storage, running: set[str]) -> None:
+    """Say at start-up which subscribed chats wait for a messenger that is not configured."""
+    chats = await asyncio.to_thread(storage.subscriptions.chats_per_transport)
+    for transport, count in sorted(chats.items()):
+        if transport not in running:
+            logger.warning("%d chat(s) with subscriptions use %s, which is not configured: "
+                           "their reminders wait until it is (check the settings)",
+                           count, transport)
 
 
 async def _purge_questions(settings: Settings, storage: Storage, clock: Clock) -> None:

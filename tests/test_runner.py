@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import os
 import shutil
 import signal
@@ -13,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Storage
+from bot.app import Storage, open_storage
 from bot.clock import BERLIN, FixedClock
 from bot.dialogue.core import Dialogue
 from bot.dialogue.messages import ChatRef, IncomingMessage
 from bot.reminders.sender import FakeSender
 from bot.runner import serve
 from bot.settings import Settings
+from bot.storage.records import Recipient, TargetKind
 from bot.transports.base import Transport
 from tests.conftest import DATA, ROOT_DIR
 
@@ -141,3 +143,15 @@ def test_run_without_a_messenger_explains_itself(capsys: pytest.CaptureFixture[s
 
     assert main(["run"]) == 2
     assert "FOERDERLOTSE_TELEGRAM_TOKEN" in capsys.readouterr().err
+
+
+async def test_start_warns_about_subscribed_chats_of_a_messenger_not_configured(
+        tmp_path: Path, clock: FixedClock, caplog: pytest.LogCaptureFixture) -> None:
+    settings = settings_for(tmp_path)
+    storage = open_storage(settings, clock)
+    storage.subscriptions.subscribe(Recipient("matrix", "!raum:kreis.de"), TargetKind.ALL)
+    storage.close()
+    with caplog.at_level(logging.WARNING, logger="bot.runner"):
+        await run_with(settings, clock, [], _done)
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "bot.runner"]
+    assert warning.startswith("1 chat(s) with subscriptions use matrix, which is not configured")

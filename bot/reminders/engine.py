@@ -39,7 +39,7 @@ from bot.knowledge.deadlines import Occurrence
 from bot.reminders.commits import GroupCommit
 from bot.reminders.pacing import Pacer
 from bot.reminders.render import render
-from bot.reminders.sender import PermanentFailure, RetryLater, Sender
+from bot.reminders.sender import NotConfigured, PermanentFailure, RetryLater, Sender
 from bot.storage.outbox import OutboxRepository
 from bot.storage.records import ClaimedReminder, Outcome, State
 
@@ -78,6 +78,7 @@ class SweepResult:
     retried: int = 0
     failed: int = 0
     dropped_rows: int = 0
+    waiting: int = 0  # for a messenger that is not configured here
 
 
 def backoff(attempts: int, config: EngineConfig) -> dt.timedelta:
@@ -171,6 +172,8 @@ class ReminderEngine:
         await self._pacer.wait(recipient)
         try:
             await self._sender.send(recipient, text, dedupe_id=dedupe_id(live))
+        except NotConfigured as error:
+            self._wait(live, str(error), error.retry_after, result)
         except RetryLater as error:
             await self._retry(live, str(error), error.retry_after, result)
         except PermanentFailure as error:
@@ -190,6 +193,14 @@ class ReminderEngine:
             self._commits.add(Outcome(on_time, State.SENT, sent_at=now))
         if late:
             self._commits.add(Outcome(tuple(sorted(late)), State.SENT, sent_at=now, late=True))
+
+    def _wait(self, rows: list[ClaimedReminder], error: str, seconds: float,
+              result: SweepResult) -> None:
+        """Put rows back for later without counting an attempt: nothing was tried."""
+        when = self._clock.now() + dt.timedelta(seconds=seconds)
+        self._commits.add(Outcome(tuple(r.id for r in rows), State.PENDING, error=error,
+                                  retry_at=when, counted=False))
+        result.waiting += 1
 
     def _drop(self, rows: list[ClaimedReminder], result: SweepResult) -> None:
         logger.warning("Dropping %d reminder(s) whose deadline passed while the bot was down "

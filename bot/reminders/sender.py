@@ -23,6 +23,13 @@ class RetryLater(TransportError):
         self.retry_after = retry_after
 
 
+class NotConfigured(RetryLater):
+    """The chat's messenger does not run in this bot now: wait, neither fail nor give up.
+
+    A typo in the settings or a test start without Matrix must not unsubscribe anybody.
+    """
+
+
 class PermanentFailure(TransportError):
     """The chat can never be reached again (bot blocked, room left, chat deleted)."""
 

@@ -157,8 +157,8 @@ def finish(conn: Connection, outcomes: Sequence[Outcome], worker: str) -> None:
     # statements themselves.
     instant = sqlite_converter(conn, UtcDateTime())
     conn.exec_driver_sql(_FINISH_SQLITE, [
-        (state, instant(sent_at), int(late), instant(retry_at), error, row_id, worker)
-        for row_id, state, sent_at, late, retry_at, error in (
+        (state, instant(sent_at), int(late), instant(retry_at), error, counted, row_id, worker)
+        for row_id, state, sent_at, late, retry_at, error, counted in (
             _finish_values(row_id, outcome) for row_id, outcome in rows)])
     conn.exec_driver_sql(_RELEASE_SQLITE, [(row_id, worker) for row_id, _ in rows])
 
@@ -225,7 +225,7 @@ def _finish_values(row_id: int, outcome: Outcome) -> tuple[Any, ...]:
     """Return the values of one row's outcome, in the order of ``_FINISH_ARRAYS``."""
     error = outcome.error[:_ERROR_CHARS] if outcome.error else None
     return (row_id, outcome.state.value, outcome.sent_at, outcome.late, outcome.retry_at,
-            error)
+            error, int(outcome.counted))
 
 
 def _array(name: str, item: Any) -> Any:
@@ -278,18 +278,20 @@ _LOAD_ANY = (select(R.c.id, R.c.subscriber_id, R.c.kind, R.c.text,
 _LOAD = _LOAD_ANY.where(R.c.id.in_(bindparam("ids", expanding=True)))
 _LOAD_PG = _LOAD_ANY.where(R.c.id == any_(_int_array_param("ids")))
 # One statement for every kind of outcome, however the outcomes of a group commit are
-# mixed. Each one counts as a finished attempt, take-overs included.
+# mixed. Each one counts as a finished attempt, take-overs included, unless the outcome
+# says it was no attempt (a transport this bot does not run, see RoutingSender).
 _FINISH_SQLITE = (
     "UPDATE reminder SET state = ?, sent_at = ?, late = ?, "
     "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
-    "attempts = attempts + 1 + "
+    "attempts = attempts + ? + "
     "(SELECT takeovers FROM reminder_claim WHERE reminder_id = reminder.id) "
     "WHERE id = ? AND state = 'pending' AND EXISTS (SELECT 1 FROM reminder_claim "
     "WHERE reminder_id = reminder.id AND worker = ?)"
 )
 _RELEASE_SQLITE = "DELETE FROM reminder_claim WHERE reminder_id = ? AND worker = ?"
 _FINISH_ARRAYS = {"row_id": Integer(), "new_state": String(), "sent_at": TIMESTAMP(True),
-                  "late": Boolean(), "retry_at": TIMESTAMP(True), "error": String()}
+                  "late": Boolean(), "retry_at": TIMESTAMP(True), "error": String(),
+                  "counted": Integer()}
 _OUTCOMES = select(*(func.unnest(_array(name, item)).label(name)
                      for name, item in _FINISH_ARRAYS.items())).subquery("outcome")
 _FINISH_PG = update(R).where(
@@ -299,7 +301,7 @@ _FINISH_PG = update(R).where(
     state=_OUTCOMES.c.new_state, sent_at=_OUTCOMES.c.sent_at, late=_OUTCOMES.c.late,
     next_attempt_at=func.coalesce(_OUTCOMES.c.retry_at, R.c.next_attempt_at),
     last_error=func.coalesce(_OUTCOMES.c.error, R.c.last_error),
-    attempts=R.c.attempts + 1 + C.c.takeovers,
+    attempts=R.c.attempts + _OUTCOMES.c.counted + C.c.takeovers,
 )
 _RELEASE_PG = delete(C).where(C.c.reminder_id == any_(_int_array_param("ids")),
                               C.c.worker == bindparam("worker"))

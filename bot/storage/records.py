@@ -126,7 +126,8 @@ class Outcome:
     """How the engine finished claimed rows; applied by ``OutboxRepository.finish``.
 
     ``state`` is SENT (at ``sent_at``), FAILED, CANCELLED, or PENDING for another attempt
-    at ``retry_at``.
+    at ``retry_at``. ``counted`` is False when nothing was tried (the chat's messenger is
+    not configured here), so waiting does not use up the attempts.
     """
 
     ids: tuple[int, ...]
@@ -135,6 +136,7 @@ class Outcome:
     late: bool = False
     error: str | None = None
     retry_at: dt.datetime | None = None
+    counted: bool = True
 
 
 def parse_lead_days(text: str) -> tuple[int, ...]:

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Collection
 from functools import lru_cache
 
-from sqlalchemy import Table, delete
+from sqlalchemy import Table, delete, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -117,6 +117,14 @@ class SubscriptionRepository:
         with Session(self._engine) as session:
             owner = self._subscriber(session, recipient)
             return None if owner is None else owner.id
+
+    def chats_per_transport(self) -> dict[str, int]:
+        """Return how many active chats with a subscription each messenger has."""
+        query = (sa_select(col(Subscriber.transport), func.count(func.distinct(Subscriber.id)))
+                 .join(Subscription, col(Subscription.subscriber_id) == col(Subscriber.id))
+                 .where(col(Subscriber.active)).group_by(Subscriber.transport))
+        with Session(self._engine) as session:
+            return {str(t): int(n) for t, n in session.execute(query)}
 
     def all_subscriber_ids(self) -> list[int]:
         """Return the ids of all chats (for a full re-plan)."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Mapping
 from typing import Protocol
 
 from bot.errors import TransportError
-from bot.reminders.sender import PermanentFailure, Sender
+from bot.reminders.sender import NotConfigured, Sender
 from bot.storage.records import Recipient
 
 
@@ -31,6 +32,10 @@ class Transport(Protocol):
         ...
 
 
+# How often reminders of a messenger that is not configured are looked at again.
+NOT_CONFIGURED_RETRY = dt.timedelta(minutes=15)
+
+
 class RoutingSender:
     """The engine's one sender: hands each reminder to its chat's transport."""
 
@@ -41,13 +46,14 @@ class RoutingSender:
         """Send through the recipient's transport.
 
         Raises:
-            PermanentFailure: no transport of that name runs here any more.
+            NotConfigured: no transport of that name runs here now; the reminder waits
+                until one does (only a transport's own answer ends a chat's abos).
 
         """
         sender = self._senders.get(recipient.transport)
         if sender is None:
-            # e.g. Telegram was switched off: those chats cannot be reached from this bot.
-            raise PermanentFailure(f"transport {recipient.transport!r} is not configured")
+            raise NotConfigured(f"transport {recipient.transport!r} is not configured",
+                                NOT_CONFIGURED_RETRY.total_seconds())
         await sender.send(recipient, text, dedupe_id=dedupe_id)
 
 

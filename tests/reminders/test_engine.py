@@ -27,6 +27,7 @@ from bot.storage import (
 )
 from bot.storage.database import create_db_engine
 from bot.storage.tables import Reminder
+from bot.transports.base import NOT_CONFIGURED_RETRY, RoutingSender
 
 UTC = dt.UTC
 NINE = dt.datetime(2027, 10, 16, 7, 0, tzinfo=UTC)  # 09:00 in Berlin (CEST)
@@ -222,3 +223,41 @@ async def test_permanent_failure_deactivates_the_chat(
     assert outbox.count_by_state() == {State.FAILED: 1, State.CANCELLED: 1}
     assert subscriptions.active_subscriptions() == []
     assert len(subscriptions.list_subscriptions(Recipient("telegram", "1"))) == 1
+
+
+async def test_a_messenger_that_is_not_configured_neither_fails_nor_unsubscribes(
+    outbox: OutboxRepository, clock: FixedClock, subscriptions: SubscriptionRepository,
+    make_row: MakeRow, db_engine: Engine,
+) -> None:
+    """Started once without the Matrix settings, then with them: each reminder arrives once."""
+    subscriptions.subscribe(Recipient("matrix", "!raum:kreis.de"), TargetKind.ALL)
+    subscriptions.subscribe(Recipient("telegram", "7"), TargetKind.ALL)
+    room = subscriptions.subscriber_id(Recipient("matrix", "!raum:kreis.de"))
+    chat = subscriptions.subscriber_id(Recipient("telegram", "7"))
+    assert room is not None
+    assert chat is not None
+    outbox.insert([make_row(room, "m", NINE, dt.date(2027, 10, 23)),
+                   make_row(chat, "t", NINE, dt.date(2027, 10, 23))], NINE)
+    telegram, matrix = FakeSender(), FakeSender()
+    clock.set(NINE)
+    assert subscriptions.chats_per_transport() == {"matrix": 1, "telegram": 1}
+    without = ReminderEngine(outbox, RoutingSender({"telegram": telegram}), clock,
+                             config=EngineConfig(worker_id="w1", max_attempts=2))
+    for _ in range(5):  # more restarts without Matrix than attempts allowed
+        result = await without.sweep()
+        clock.advance(NOT_CONFIGURED_RETRY)
+    assert result.waiting == 1
+    assert [d.recipient.transport for d in telegram.deliveries] == ["telegram"]
+    assert outbox.count_by_state() == {State.SENT: 1, State.PENDING: 1}
+    assert len(subscriptions.active_subscriptions()) == 2
+    with_matrix = ReminderEngine(
+        outbox, RoutingSender({"telegram": telegram, "matrix": matrix}), clock,
+        config=EngineConfig(worker_id="w2", max_attempts=2))
+    await with_matrix.sweep()
+    await with_matrix.sweep()
+    assert [d.recipient.chat_id for d in matrix.deliveries] == ["!raum:kreis.de"]
+    assert outbox.count_by_state() == {State.SENT: 2}
+    table = Reminder.__table__  # type: ignore[attr-defined]
+    with db_engine.begin() as conn:
+        late = dict(conn.execute(select(table.c.dedupe_key, table.c.late)).all())  # type: ignore[arg-type]
+    assert late == {"m": True, "t": False}
