@@ -58,6 +58,7 @@ async def serve(settings: Settings, clock: Clock, make_transports: TransportFact
     """
     holder = await asyncio.to_thread(load_knowledge, settings, clock)
     storage = await asyncio.to_thread(open_storage, settings, clock)
+    dialogue: Dialogue | None = None
     try:
         dialogue = await asyncio.to_thread(build_dialogue, holder, clock, storage)
         # The knowledge may have changed while the bot was down: plan before the first sweep.
@@ -69,6 +70,9 @@ async def serve(settings: Settings, clock: Clock, make_transports: TransportFact
                               "`foerderlotse chat` für den Chat im Terminal).")
         await _serve(settings, holder, storage, clock, transports, stop or asyncio.Event())
     finally:
+        if dialogue is not None and dialogue.recorder is not None:
+            await dialogue.recorder.drain()  # questions answered last, bounded by a timeout
+            dialogue.recorder.close()
         storage.close()
 
 

@@ -35,6 +35,8 @@ async def test_questions_are_logged_without_chat_or_user(
     for text in ("heimatscheck frist", "wer hilft mir in Brakel", "Wann wird der Müll abgeholt?"):
         await dialogue.handle(IncomingMessage(chat, text, user_id="secret-user-0815"))
     await dialogue.handle(IncomingMessage(chat, "/hilfe"))  # commands are not questions
+    assert dialogue.recorder is not None
+    await dialogue.recorder.drain()  # the log is written after the reply
     logged = log.since(clock.now() - dt.timedelta(days=1))
     assert [(q.status, q.entry_id, q.region_id) for q in logged] == [
         ("answer", "heimat-scheck", None),

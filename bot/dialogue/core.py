@@ -6,7 +6,6 @@ reaches a user; any other failure is logged and answered with a short apology.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
@@ -19,6 +18,7 @@ from bot.dialogue.conversation import ChatState, Conversations
 from bot.dialogue.followup import follow_up
 from bot.dialogue.messages import ChatRef, Choice, IncomingMessage, Reply
 from bot.dialogue.picks import parse_pick
+from bot.dialogue.recorder import QuestionRecorder
 from bot.dialogue.sanitize import clean
 from bot.dialogue.smalltalk import smalltalk_reply, yes_or_no
 from bot.errors import UserError
@@ -59,7 +59,7 @@ class Dialogue:
                  log: Callable[[LoggedQuestion], None] | None = None) -> None:
         self._knowledge = knowledge
         self._clock = clock
-        self._log = log
+        self.recorder = None if log is None else QuestionRecorder(log)
         self.commands = Registry()
         # What each chat talked about a moment ago: follow-ups, picks, a pending "ja".
         self.conversations = Conversations(clock)
@@ -111,8 +111,9 @@ class Dialogue:
         if kind is not None:
             return Reply(kind)
         answer = self.converse(message.chat, text, state)
-        if self._log is not None:
-            await asyncio.to_thread(self._log, self._logged(message, text, answer.decision))
+        if self.recorder is not None:
+            # After the answer and in the background: the database may be away.
+            self.recorder.record(self._logged(message, text, answer.decision))
         return answer.reply
 
     async def _command(self, message: IncomingMessage, parsed: Parsed, state: ChatState) -> Reply:

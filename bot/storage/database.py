@@ -24,6 +24,9 @@ DEFAULT_FILE = "foerderlotse.db"
 _SQLITE_BUSY_SECONDS = 30
 
 
+POSTGRES_CONNECT_SECONDS = 5
+
+
 def database_url(data_dir: Path, url: str | None = None) -> str:
     """Return the SQLAlchemy URL to use.
 
@@ -56,7 +59,12 @@ def database_url(data_dir: Path, url: str | None = None) -> str:
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and immediate write transactions."""
     if make_url(url).get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        # Without a connect timeout a server behind a dropping firewall hangs a caller for
+        # minutes; with one, the caller learns within seconds that the database is away.
+        connect_args = {"connect_timeout": POSTGRES_CONNECT_SECONDS, **kwargs.pop(
+            "connect_args", {})}
+        return create_engine(url, pool_pre_ping=True, pool_timeout=POSTGRES_CONNECT_SECONDS,
+                             connect_args=connect_args, **kwargs)
     engine = create_engine(
         url, connect_args={"timeout": _SQLITE_BUSY_SECONDS, "check_same_thread": False},
         **kwargs,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.clock import BERLIN, FixedClock
 from bot.dialogue.core import APOLOGY, Dialogue
-from bot.dialogue.messages import ChatRef, IncomingMessage
+from bot.dialogue.messages import ChatRef, IncomingMessage, Reply
 from bot.knowledge.service import Knowledge
 from bot.storage.question_log import LoggedQuestion
 from bot.transports.matrix.render import Renderer
@@ -41,8 +41,15 @@ CALLBACKS = st.builds(lambda prefix, rest: prefix + rest,
 
 def check(dialogue: Dialogue, logged: list[LoggedQuestion], text: str,
           callback: str | None = None) -> None:
-    reply = asyncio.run(dialogue.handle(
-        IncomingMessage(ChatRef("fuzz", "1"), text, "u1", callback=callback)))
+    async def send() -> Reply:
+        answered = await dialogue.handle(
+            IncomingMessage(ChatRef("fuzz", "1"), text, "u1", callback=callback))
+        if dialogue.recorder is not None:
+            await dialogue.recorder.drain()
+            dialogue.recorder.close()
+        return answered
+
+    reply = asyncio.run(send())
     assert reply.text != APOLOGY
     assert not markup_problem("".join(m.html for m in telegram_render(reply)))
     content = Renderer(dialogue.commands.names()).reply(reply)
