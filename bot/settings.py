@@ -8,6 +8,7 @@ written out in full, so a test can check that the sample file lists them all.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -73,7 +74,7 @@ class Settings:
             {k: v for k, v in env.items() if k.startswith("FOERDERLOTSE_")})
         coordinators = _coordinators(env.get("FOERDERLOTSE_COORDINATORS", ""))
         reload_seconds = _number(env, "FOERDERLOTSE_RELOAD_SECONDS", 2.0)
-        retention = int(_number(env, "FOERDERLOTSE_QUESTION_RETENTION_DAYS", 180))
+        retention = int(_number(env, "FOERDERLOTSE_QUESTION_RETENTION_DAYS", 180, most=36_500))
         return cls(Path(knowledge) if knowledge else shipped_knowledge_dir(), data_dir, url, level,
                    snapshot, coordinators, reload_seconds, retention)
 
@@ -96,11 +97,14 @@ def _coordinators(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
+def _number(env: Mapping[str, str], name: str, default: float,
+            most: float = 1_000_000) -> float:
     try:
         value = float(env.get(name, default))
     except ValueError:
         raise ConfigError(f"{name} muss eine Zahl sein") from None
-    if value <= 0:
-        raise ConfigError(f"{name} muss größer als 0 sein")
+    # "inf" and "nan" parse as floats; as days or seconds they crashed the start.
+    if not math.isfinite(value) or not 0 < value <= most:
+        raise ConfigError(f"{name} muss eine Zahl größer als 0 und höchstens "
+                          f"{most:,.0f} sein".replace(",", "."))
     return value

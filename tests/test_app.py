@@ -39,3 +39,9 @@ def test_postgresql_on_an_old_schema_refuses_and_names_the_command(
 
 def test_plain_postgresql_urls_use_psycopg3(tmp_path: Path) -> None:
     assert database_url(tmp_path, "postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-3", "0", "1e400", "viele"])
+def test_a_setting_out_of_range_gets_a_clear_message(value: str) -> None:
+    with pytest.raises(ConfigError, match="FOERDERLOTSE_QUESTION_RETENTION_DAYS"):
+        Settings.from_env({"FOERDERLOTSE_QUESTION_RETENTION_DAYS": value})

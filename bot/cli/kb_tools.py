@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -62,13 +63,21 @@ def run_new(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"Fehler: {exc}")
         return 2
-    folder = Path(settings_of(args).knowledge_dir) / FOLDERS[kind]
+    root = Path(settings_of(args).knowledge_dir)
+    folder = root / FOLDERS[kind]
     path = folder / f"{entry_id}.yaml"
-    if path.exists():
+    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.resolve().is_relative_to(root.resolve()):
+        print(f"Fehler: {folder} zeigt aus dem Wissensordner hinaus – nichts geschrieben.")
+        return 2
+    try:
+        # O_EXCL also refuses a link planted at that name, wherever it points.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except FileExistsError:
         print(f"Fehler: {path} gibt es schon.")
         return 2
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(template(kind, entry_id, berlin_today(SystemClock())), encoding="utf-8")
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(template(kind, entry_id, berlin_today(SystemClock())))
     print(f"Vorlage angelegt: {path}\nBitte ausfüllen und mit „foerderlotse kb check“ prüfen.")
     return 0
 

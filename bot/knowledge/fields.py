@@ -28,16 +28,27 @@ def _date_or_error(year: int, month: int, day: int, text: str) -> dt.date:
         raise ValueError(f"„{text.strip()}“ ist kein gültiges Datum") from None
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse_german_date(value: object) -> dt.date:
     """Parse ``31.03.2027`` (or ISO ``2027-03-31``) into a date."""
     if isinstance(value, dt.date):
         return value
     text = str(value)
     if m := _GERMAN_DATE.match(text):
-        return _date_or_error(int(m[3]), int(m[2]), int(m[1]), text)
+        return _in_window(_date_or_error(int(m[3]), int(m[2]), int(m[1]), text), text)
     if m := _ISO_DATE.match(text):
-        return _date_or_error(int(m[1]), int(m[2]), int(m[3]), text)
+        return _in_window(_date_or_error(int(m[1]), int(m[2]), int(m[3]), text), text)
     raise ValueError(f"„{text}“ ist kein Datum – bitte TT.MM.JJJJ schreiben, z. B. 31.03.2027")
+
+
+def _in_window(day: dt.date, text: str) -> dt.date:
+    """Refuse dates no funding round has (31.12.9999 broke answers and the calendar)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"„{text}“ liegt außerhalb von {FIRST_YEAR} bis {LAST_YEAR} – "
+                         "bitte das Jahr prüfen")
+    return day
 
 
 def parse_day_month(value: object) -> tuple[int, int]:
@@ -93,7 +104,7 @@ def parse_url(value: object) -> str:
 def parse_slug(value: object) -> str:
     """Accept a stable id: lower-case letters, digits and hyphens."""
     text = str(value)
-    if not _SLUG.match(text):
+    if not _SLUG.fullmatch(text):  # match() let "x\n" through: $ matches before a newline
         raise ValueError(
             f"„{text}“ ist keine gültige Kennung – nur a–z, 0–9 und Bindestriche, "
             "z. B. heimat-scheck"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,16 +62,38 @@ class LoadResult:
         return self.knowledge is not None and not self.problems
 
 
-def knowledge_files(root: Path) -> list[Path]:
-    """Return the YAML files under ``root``, sorted, skipping hidden files and folders."""
+def knowledge_files(root: Path, odd: list[Path] | None = None) -> list[Path]:
+    """Return the YAML files under ``root``, sorted, skipping hidden files and folders.
+
+    A name that looks like a knowledge file but is no regular file (a link into nowhere or
+    in a loop, a pipe) is not read: reading a pipe would hang.
+    Such paths are added to ``odd`` so they can be reported instead of skipped silently.
+    """
     found: list[Path] = []
     # os.walk reads each folder once, where rglob plus is_file asked for every file.
     for folder, subfolders, names in os.walk(root):
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        found += [Path(folder, name) for name in names
-                  if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES
-                  and os.path.isfile(os.path.join(folder, name))]
+        for name in names:
+            if name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES:
+                continue
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                found.append(Path(path))
+            elif odd is not None:
+                odd.append(Path(path))
     return sorted(found)
+
+
+def _odd_problem(path: Path, root: Path) -> Problem:
+    """Explain why a knowledge-file name was not read."""
+    name = display_path(path, root)
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:  # a link into nowhere, or a loop of links
+        return Problem(name, 1, f"Verknüpfung führt ins Leere oder im Kreis ({exc.strerror}) "
+                                "– Datei wurde nicht gelesen")
+    what = "eine Pipe" if stat.S_ISFIFO(mode) else "keine normale Datei"
+    return Problem(name, 1, f"Das ist {what} – erwartet wird eine YAML-Textdatei")
 
 
 def _read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
@@ -134,9 +157,10 @@ def load_directory(root: Path, today: dt.date) -> LoadResult:
     """Load and check every knowledge file under ``root`` as of ``today``."""
     if not root.is_dir():
         return LoadResult(None, [Problem(str(root), 1, "Wissensordner nicht gefunden")])
-    files = knowledge_files(root)
+    odd: list[Path] = []
+    files = knowledge_files(root, odd)
     parsed: list[_Parsed] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = [_odd_problem(path, root) for path in odd]
     for path in files:
         found, file_problems = _parse_file(path, root)
         parsed.extend(found)

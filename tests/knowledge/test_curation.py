@@ -70,3 +70,17 @@ def test_kb_stale_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "stale", "--json"]) == 1
     rows = json.loads(capsys.readouterr().out)
     assert {"id", "art", "titel", "geprüft", "grund"} == set(rows[0])
+
+
+def test_kb_new_refuses_a_planted_link_and_an_id_with_a_newline(tmp_path: Path) -> None:
+    outside = tmp_path / "draussen.txt"
+    knowledge = tmp_path / "wissen"
+    (knowledge / "begriffe").mkdir(parents=True)
+    (knowledge / "begriffe" / "falle.yaml").symlink_to(outside)
+    assert main(["kb", "new", "begriff", "falle", "--knowledge", str(knowledge)]) == 2
+    assert not outside.exists()
+    assert main(["kb", "new", "begriff", "zeile\n", "--knowledge", str(knowledge)]) == 2
+    assert not list((knowledge / "begriffe").glob("zeile*"))
+    (knowledge / "kontakte").symlink_to(tmp_path, target_is_directory=True)
+    assert main(["kb", "new", "kontakt", "stelle", "--knowledge", str(knowledge)]) == 2
+    assert not (tmp_path / "stelle.yaml").exists()

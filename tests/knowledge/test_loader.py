@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,31 @@ def test_anchors_are_refused_instead_of_expanded(tmp_path: Path) -> None:
     (tmp_path / "bomb.yaml").write_text(bomb, encoding="utf-8")
     result = load_directory(tmp_path, TODAY)
     assert "Anker und Verweise" in result.problems[0].message
+
+
+def test_a_date_outside_2000_to_2100_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "mini", tmp_path, dirs_exist_ok=True)
+    programme = tmp_path / "programm.yaml"
+    text = programme.read_text(encoding="utf-8")
+    programme.write_text(text.replace("verified_on: 01.11.2026", "verified_on: 31.12.9999"),
+                         encoding="utf-8")
+    result = load_directory(tmp_path, TODAY)
+    [problem] = result.problems
+    assert problem.file.endswith("programm.yaml")
+    assert problem.line == 19
+    assert "außerhalb von 2000 bis 2100" in problem.message
+
+
+def test_links_into_nowhere_loops_pipes_and_folders_are_reported(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "mini", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "weg.yaml").symlink_to(tmp_path / "gibt-es-nicht.yaml")
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    os.mkfifo(tmp_path / "rohr.yaml")
+    (tmp_path / "ordner.yaml").mkdir()  # a folder is just a folder
+    result = load_directory(tmp_path, TODAY)
+    reported = {Path(p.file).name: p.message for p in result.problems}
+    assert set(reported) == {"weg.yaml", "a.yaml", "b.yaml", "rohr.yaml"}
+    assert "ins Leere oder im Kreis" in reported["weg.yaml"]
+    assert "ins Leere oder im Kreis" in reported["a.yaml"]
+    assert "Pipe" in reported["rohr.yaml"]
