@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -13,6 +15,9 @@ import pytest
 
 from bot.cli import main
 from bot.dialogue.smalltalk import BYE_REPLY, GREETING_REPLY, THANKS_REPLY
+from bot.settings import Settings
+from bot.storage import create_db_engine, database_url
+from bot.storage.testing import temporary_postgres_database
 from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,3 +167,42 @@ def test_an_unreachable_database_gets_one_clear_line_and_no_password(
     assert "FOERDERLOTSE_DATABASE_URL" in result.stderr
     assert "pw-db-geheim" not in result.stderr + result.stdout
     assert "Traceback (most recent call last)" not in result.stderr.split("Fehler:")[-1]
+
+
+def test_db_status_finds_a_damaged_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FOERDERLOTSE_DATA_DIR", str(tmp_path))
+    assert main(["db", "upgrade"]) == 0
+    database = tmp_path / "foerderlotse.db"
+    with contextlib.closing(sqlite3.connect(database)) as conn:  # all pages into the file
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(database.read_bytes())
+    for page in range(1, len(data) // 4096):  # every b-tree page header but the first
+        data[page * 4096: page * 4096 + 12] = b"\xff" * 12
+    database.write_bytes(bytes(data))
+    assert main(["db", "status"]) in (1, 3)  # found by the check, or already by reading
+    said = capsys.readouterr()
+    assert "beschädigt" in said.out + said.err
+    assert "Sicherung" in said.out + said.err
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_db_status_finds_a_dropped_table(backend: str, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str],
+                                         request: pytest.FixtureRequest) -> None:
+    with contextlib.ExitStack() as stack:
+        if backend == "postgresql":
+            admin = request.getfixturevalue("postgres_admin")
+            url = stack.enter_context(temporary_postgres_database(admin))
+            monkeypatch.setenv("FOERDERLOTSE_DATABASE_URL", url)
+        else:
+            monkeypatch.setenv("FOERDERLOTSE_DATA_DIR", str(tmp_path))
+        assert main(["db", "upgrade"]) == 0
+        settings = Settings.from_env()
+        engine = create_db_engine(database_url(settings.data_dir, settings.database_url))
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE question_log")
+        engine.dispose()
+        assert main(["db", "status"]) == 1
+    assert "Tabelle „question_log“ fehlt" in capsys.readouterr().out

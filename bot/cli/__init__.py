@@ -50,8 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # One clear line instead of a driver traceback; the details go to the (redacted) log.
         logger.debug("Database error", exc_info=exc)
         reason = logs.redact(str(getattr(exc, "orig", None) or exc).splitlines()[0])
-        print(f"Fehler: Die Datenbank ist nicht nutzbar ({reason}). Bitte "
-              "FOERDERLOTSE_DATABASE_URL prüfen und ob der Datenbankserver läuft.",
+        print(f"Fehler: Die Datenbank ist nicht nutzbar ({reason}). {_advice(reason)}",
               file=sys.stderr)
         return 3
     except Exception:
@@ -59,3 +58,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Fehler: Etwas Unerwartetes ist schiefgegangen; Einzelheiten stehen oben im "
               "Protokoll.", file=sys.stderr)
         return 70
+
+
+def _advice(reason: str) -> str:
+    """Say what to do about a database error, in one sentence."""
+    if "malformed" in reason or "not a database" in reason:
+        return "Die Datei ist beschädigt: bitte die Sicherung zurückspielen."
+    if "readonly" in reason or "read-only" in reason or "unable to open" in reason:
+        return "Bitte prüfen, ob der Bot in FOERDERLOTSE_DATA_DIR schreiben darf."
+    if "locked" in reason:
+        return "Ein anderes Programm hält die Datei gesperrt; bitte später erneut versuchen."
+    return "Bitte FOERDERLOTSE_DATABASE_URL prüfen und ob der Datenbankserver läuft."

@@ -5,8 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
 from bot.cli.common import settings_of
-from bot.storage import create_db_engine, database_url, upgrade
+from bot.storage import (
+    create_db_engine,
+    database_url,
+    tables,  # noqa: F401 - registers the tables in SQLModel.metadata
+    upgrade,
+)
 from bot.storage.migrate import current_revision, head_revision
 
 
@@ -32,12 +41,29 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    """Print the database's revision and the newest one; exit 1 when outdated."""
+    """Print the revision and the health of the database; exit 1 when outdated or damaged."""
     engine = create_db_engine(_url(args))
     try:
         current = current_revision(engine)
+        damage = problems(engine) if current else []
     finally:
         engine.dispose()
     head = head_revision()
     print(f"Datenbank: {current or 'leer'}, neueste Revision: {head}")
-    return 0 if current == head else 1
+    for problem in damage:
+        print(f"Fehler: {problem}")
+    return 0 if current == head and not damage else 1
+
+
+def problems(engine: Engine) -> list[str]:
+    """Return what is wrong with the data: missing tables, and on SQLite damaged pages."""
+    found = [f"Tabelle „{name}“ fehlt – Sicherung zurückspielen oder „foerderlotse db "
+             "upgrade“ auf einer leeren Datenbank" for name in sorted(
+                 set(SQLModel.metadata.tables) - set(inspect(engine).get_table_names()))]
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            verdict = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check")]
+        if verdict != ["ok"]:
+            found.append("Die SQLite-Datei ist beschädigt (PRAGMA quick_check: "
+                         f"{'; '.join(map(str, verdict[:3]))}) – bitte die Sicherung zurückspielen")
+    return found
