@@ -15,7 +15,7 @@ from icalendar import Alarm, Calendar, Event
 
 from bot.dialogue import formats
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.deadlines import Occurrence, occurrences
+from bot.knowledge.deadlines import UNSURE, Occurrence, occurrences
 from bot.knowledge.models import Programme
 from bot.knowledge.normalize import fold
 
@@ -55,7 +55,8 @@ def _event(programme: Programme, occurrence: Occurrence, stamp: dt.datetime,
     event.add("dtstart", occurrence.date)
     event.add("dtend", occurrence.date + dt.timedelta(days=1))
     what = f" – {occurrence.label}" if occurrence.label else ""
-    event.add("summary", f"Frist: {programme.title}{what}")
+    doubt = f" ({UNSURE})" if occurrence.uncertain else ""
+    event.add("summary", f"Frist: {programme.title}{what}{doubt}")
     lines = [programme.summary]
     if occurrence.uncertain:
         lines.append("Achtung, unsicher: " + (occurrence.note or "Quellen widersprechen sich."))

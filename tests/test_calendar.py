@@ -27,7 +27,8 @@ def events(data: bytes) -> list[dict[str, object]]:
 def test_programme_deadlines_with_alarms_at_lead_times(shipped: Knowledge) -> None:
     found = events(deadline_calendar(shipped.base, TODAY, NOW, Filter(programme="heimat-scheck")))
     assert found[0]["start"] == dt.date(2027, 10, 23)
-    assert found[0]["summary"] == "Frist: Heimat-Scheck – Antragsschluss für das laufende Jahr"
+    assert found[0]["summary"] == ("Frist: Heimat-Scheck – Antragsschluss für das laufende Jahr"
+                                   " (Frist unsicher, bitte beim Fördergeber prüfen)")
     nine = dt.timedelta(hours=9)
     assert found[0]["alarms"] == [dt.timedelta(days=-d) + nine for d in (28, 7, 1)]
 

@@ -8,7 +8,7 @@ from bot.dialogue import answers, formats
 from bot.dialogue.commands import Command
 from bot.dialogue.messages import IncomingMessage, Reply
 from bot.errors import UserError
-from bot.knowledge.deadlines import next_occurrences
+from bot.knowledge.deadlines import UNSURE, next_occurrences
 from bot.knowledge.models import Programme
 from bot.knowledge.normalize import fold
 from bot.knowledge.places import find_place
@@ -81,7 +81,8 @@ def _programme_list(dialogue: Dialogue, topic: str) -> str:
 def _short_deadline(dialogue: Dialogue, programme: Programme) -> str:
     upcoming = next_occurrences(programme.deadlines, dialogue.today(), 1)
     if upcoming:
-        return f"Frist {formats.date(upcoming[0].date)}"
+        doubt = f" ({UNSURE})" if upcoming[0].uncertain else ""
+        return f"Frist {formats.date(upcoming[0].date)}{doubt}"
     line = answers.deadline_lines(programme, dialogue.today())[0]
     return line.removeprefix("Frist: ").split(" – ")[0].split(";")[0].rstrip(".")
 

@@ -18,7 +18,7 @@ from bot.dialogue.commands import Command
 from bot.dialogue.dates import parse_when
 from bot.dialogue.messages import IncomingMessage, Reply
 from bot.errors import UserError
-from bot.knowledge.deadlines import next_occurrences
+from bot.knowledge.deadlines import UNSURE, next_occurrences
 from bot.knowledge.models import Programme
 from bot.knowledge.normalize import fold
 from bot.knowledge.places import find_place
@@ -38,6 +38,7 @@ ABO_EXAMPLE = "z. B. /abo Heimat-Scheck 14,3 oder /abo Heimat oder /abo Kreis H�
 # ASCII digits, at most four: no int() on unbounded user text.
 _LEADS = re.compile(r"^[-+]?[0-9]{1,4}(?:[,;][-+]?[0-9]{1,4})*$")
 _WEEKS = re.compile(r"[0-9]{1,3}")
+MAX_LISTED = 15
 _ALL = {"alle", "alles", "all"}
 MAX_TEXT = 200
 
@@ -168,14 +169,19 @@ class SubscriptionCommands:
         weeks = int(args) if args else 52
         wanted = [p for p in base.programmes() if not subs or any(
             self._follows(s, p) for s in subs)]
-        found = sorted((o.date, p.title, o.label) for p in wanted
+        found = sorted((o.date, p.title, o.label, o.uncertain) for p in wanted
                        for o in next_occurrences(p.deadlines, today, 3)
                        if (o.date - today).days <= weeks * 7)
         if not found:
             return Reply(f"In den nächsten {weeks} Wochen sind keine Fristen bekannt.")
         head = "Nächste Fristen Ihrer Abos:" if subs else f"Fristen der nächsten {weeks} Wochen:"
         lines = [head] + [f"• {formats.date(d)} {title}" + (f" ({label})" if label else "")
-                          for d, title, label in found[:15]]
+                          + (f" – {UNSURE}" if unsure else "")
+                          for d, title, label, unsure in found[:MAX_LISTED]]
+        if len(found) > MAX_LISTED:
+            # Never cut silently: say how many more there are and how to narrow the list.
+            lines.append(f"Und {len(found) - MAX_LISTED} weitere. Weniger Wochen zeigen "
+                         "weniger Fristen, z. B. /fristen 4; einzelne Programme mit /frist.")
         return Reply("\n".join(lines))
 
     async def erinnerung(self, message: IncomingMessage, args: str) -> Reply:

@@ -19,6 +19,9 @@ from bot.knowledge.fields import DayMonth, GermanDate
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 
+# Said wherever a disputed deadline appears: answers, lists, reminders, calendar entries.
+UNSURE = "Frist unsicher, bitte beim Fördergeber prüfen"
+
 class YearlyRule(BaseModel):
     """The same date(s) every year, e.g. 31.03., or 28.02. and 31.08."""
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from bot.clock import BERLIN, Clock, berlin_today
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.deadlines import Occurrence, occurrences
+from bot.knowledge.deadlines import UNSURE, Occurrence, occurrences
 from bot.knowledge.models import Programme
 from bot.storage import OutboxRepository, PlannedReminder, ReminderKind, SubscriptionRepository
 from bot.storage.bulk import DeadlineRow
@@ -167,8 +167,10 @@ class DesiredReminders:
                     due_at = self._due_at(occurrence.date, lead, send_time)
                     if due_at <= self._latest_due:
                         # send_time is part of the key: changing it re-plans the row.
+                        title = (f"{programme.title} ({UNSURE})" if occurrence.uncertain
+                                 else programme.title)
                         found.append(_Slot(f"{stem}:{lead}:{send_time}", due_at, (
-                            programme.id, programme.title, occurrence.date, occurrence.label,
+                            programme.id, title, occurrence.date, occurrence.label,
                             lead, due_at)))
         return found
 

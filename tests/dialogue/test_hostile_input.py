@@ -82,5 +82,5 @@ def test_a_thousand_red_team_inputs_without_an_apology() -> None:
     lines: list[str] = []
     redteam.main(["--count", "1000"], echo=lines.append)
     total = next(line for line in lines[0].splitlines() if line.startswith("total")).split()
-    assert total[1:] == ["1000", "0", "0", "0"]
-    assert lines[0].endswith("not valid UTF-8: 0")
+    assert total[1:] == ["1000", "0", "0", "0"], lines[0]
+    assert lines[0].endswith("not valid UTF-8: 0"), lines[0]

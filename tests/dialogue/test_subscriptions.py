@@ -179,3 +179,21 @@ async def test_subscribe_button_under_a_programme_answer(chat: Transcript,
 async def test_hostile_command_arguments_get_no_apology(chat: Transcript, text: str) -> None:
     assert "schiefgegangen" not in await chat.say(text)
 
+
+
+async def test_disputed_deadlines_say_so_in_every_list(chat: Transcript) -> None:
+    await chat.say("/abo Heimat-Scheck")
+    fristen = await chat.say("/fristen")
+    programme_list = await chat.say("/programme Heimat")
+    [scheck] = [line for line in fristen.splitlines() if "Heimat-Scheck" in line]
+    assert scheck.endswith("Frist unsicher, bitte beim Fördergeber prüfen")
+    [listed] = [line for line in programme_list.splitlines() if "Heimat-Scheck" in line]
+    assert "(Frist unsicher, bitte beim Fördergeber prüfen)" in listed
+
+
+async def test_a_long_deadline_list_says_how_many_more_there_are(chat: Transcript) -> None:
+    text = await chat.say("/fristen 104")
+    lines = text.splitlines()
+    assert len([line for line in lines if line.startswith("• ")]) == 15
+    assert lines[-1].startswith("Und ")
+    assert "weitere" in lines[-1]

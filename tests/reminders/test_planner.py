@@ -190,3 +190,18 @@ def test_notice_time_avoids_the_night() -> None:
 def test_dedupe_key_stays_short() -> None:
     assert dedupe_key("d", 1, "x", None) == "d:1:x:"
     assert len(dedupe_key("d", "x" * 300)) < 255
+
+
+def test_a_disputed_deadline_is_called_unsure_in_its_reminders(
+    planner: ReminderPlanner, subscriptions: SubscriptionRepository, kb_with: KbWith,
+    db_engine: Engine,
+) -> None:
+    kb = kb_with({"heimat-scheck": {"deadlines": [
+        {"type": "jaehrlich", "dates": ["23.10."], "uncertain": True,
+         "note": "Quellen nennen den 23.10. und den 31.10."}]}})
+    subscriptions.subscribe(CHAT, TargetKind.PROGRAMME, "heimat-scheck", lead_days=[7])
+    planner.replan(kb)
+    table = Reminder.__table__  # type: ignore[attr-defined]
+    with db_engine.begin() as conn:
+        [text] = conn.execute(select(table.c.text)).scalars().all()
+    assert text == "Heimat-Scheck (Frist unsicher, bitte beim Fördergeber prüfen)"
