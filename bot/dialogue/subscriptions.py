@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.dialogue import formats
+from bot.dialogue.abo_args import LEAD_ERROR, split_leads, split_targets
 from bot.dialogue.commands import Command
-from bot.dialogue.dates import parse_when
+from bot.dialogue.dates import parse_when, split_time
 from bot.dialogue.messages import IncomingMessage, Reply
 from bot.errors import UserError
-from bot.knowledge.deadlines import UNSURE, next_occurrences
+from bot.knowledge.deadlines import UNSURE, is_rolling, next_occurrences
 from bot.knowledge.models import Programme
 from bot.knowledge.normalize import fold
 from bot.knowledge.places import find_place
 from bot.storage.records import (
     DEFAULT_LEAD_DAYS,
-    MAX_LEAD_DAYS,
     Recipient,
     SubscriptionInfo,
     TargetKind,
@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from bot.dialogue.core import Dialogue
 
 ABO_EXAMPLE = "z. B. /abo Heimat-Scheck 14,3 oder /abo Heimat oder /abo Kreis Höxter"
-# ASCII digits, at most four: no int() on unbounded user text.
-_LEADS = re.compile(r"^[-+]?[0-9]{1,4}(?:[,;][-+]?[0-9]{1,4})*$")
 _WEEKS = re.compile(r"[0-9]{1,3}")
 MAX_LISTED = 15
 _ALL = {"alle", "alles", "all"}
@@ -50,15 +48,6 @@ class Target:
     kind: TargetKind
     value: str
     label: str
-
-
-def parse_leads(text: str) -> tuple[int, ...]:
-    """Parse "14,3" into lead days, each between 1 and 365."""
-    days = tuple(sorted({int(p) for p in re.split(r"[,;]", text)}, reverse=True))
-    if not days or any(d < 1 or d > MAX_LEAD_DAYS for d in days) or len(days) > 5:
-        raise UserError(f"Vorlauf bitte als 1 bis 5 Zahlen von 1 bis {MAX_LEAD_DAYS} Tagen, "
-                        "z. B. /abo Heimat-Scheck 14,3")
-    return days
 
 
 def _days(days: tuple[int, ...]) -> str:
@@ -114,22 +103,69 @@ class SubscriptionCommands:
                         + ABO_EXAMPLE)
 
     async def abo(self, message: IncomingMessage, args: str) -> Reply:
-        """Subscribe this chat."""
+        """Subscribe this chat to one or more targets ("A, B"), with optional lead days."""
         if not args:
             raise UserError("Was möchten Sie abonnieren? " + ABO_EXAMPLE)
-        words = args.split()
-        leads = DEFAULT_LEAD_DAYS
-        if len(words) > 1 and _LEADS.match(words[-1]):
-            leads, args = parse_leads(words[-1]), " ".join(words[:-1])
-        target = self.resolve(args)
+        names, given, number = split_leads(args)
+        leads = given or DEFAULT_LEAD_DAYS
+        targets = [self.resolve(name) for name in split_targets(names)]  # all, or none
+        if number is not None and not any(number in _digits(t.label) for t in targets):
+            raise UserError(LEAD_ERROR)  # "/abo Heimat-Scheck 9999": no name has that number
+        if not targets:
+            raise UserError("Was möchten Sie abonnieren? " + ABO_EXAMPLE)
+        lines: list[str] = []
+        stored: list[Target] = []
+        for target in targets:
+            never = self._never_fires(target)
+            if never is not None:
+                lines.append(never)
+                continue
+            stored.append(target)
+            lines.extend(self._no_date_yet(target))
         recipient = _recipient(message)
-        await asyncio.to_thread(self._repo.subscribe, recipient, target.kind, target.value, leads)
-        await asyncio.to_thread(self._replan, recipient)
-        return Reply(f"Abo gespeichert: {target.label}. Ich erinnere Sie {_days(leads)} vor "
-                     "jeder Frist um 09:00 Uhr. Mit /abos sehen Sie Ihre Abos.")
+        for target in stored:
+            await asyncio.to_thread(self._repo.subscribe, recipient, target.kind, target.value,
+                                    leads)
+        if stored:
+            await asyncio.to_thread(self._replan, recipient)
+            labels = ", ".join(t.label for t in stored)
+            lines.insert(0, f"Abo gespeichert: {labels}. Ich erinnere Sie {_days(leads)} vor "
+                            "jeder Frist um 09:00 Uhr. Mit /abos sehen Sie Ihre Abos.")
+        return Reply("\n".join(lines))
+
+    def _never_fires(self, target: Target) -> str | None:
+        """Explain why a programme without any deadline cannot be subscribed."""
+        programme = self._dialogue.knowledge.base.get(target.value)
+        if target.kind is not TargetKind.PROGRAMME or not isinstance(programme, Programme):
+            return None
+        if not is_rolling(programme.deadlines) or self._upcoming(programme):
+            return None
+        return (f"{programme.title} hat keine Frist – Anträge sind laufend möglich, also gibt es "
+                "nichts zu erinnern. " + self._suggest(programme.topics))
+
+    def _no_date_yet(self, target: Target) -> list[str]:
+        """Say when a stored subscription has no known date yet (it fires once one comes)."""
+        base = self._dialogue.knowledge.base
+        programmes = [p for p in base.programmes() if self._covers(target.kind, target.value, p)]
+        if any(self._upcoming(p) for p in programmes):
+            return []
+        topics = [t for p in programmes for t in p.topics] or [target.value]
+        return [f"Für {target.label} ist im Moment keine Frist bekannt; sobald eine eingetragen "
+                "ist, erinnere ich Sie. " + self._suggest(topics)]
+
+    def _suggest(self, topics: list[str]) -> str:
+        wanted = {fold(t) for t in topics}
+        dated = [p.title for p in self._dialogue.knowledge.base.programmes()
+                 if wanted & {fold(t) for t in p.topics} and self._upcoming(p)]
+        if not dated:
+            return "Mit /fristen sehen Sie alle Programme mit Fristen."
+        return "Programme mit Fristen zum selben Thema: " + ", ".join(dated[:3]) + "."
+
+    def _upcoming(self, programme: Programme) -> bool:
+        return bool(next_occurrences(programme.deadlines, self._dialogue.today(), 1))
 
     async def abos(self, message: IncomingMessage, args: str) -> Reply:
-        """List this chat's subscriptions and personal reminders."""
+        """List this chat's subscriptions and its personal reminders, numbered."""
         recipient = _recipient(message)
         subs = await asyncio.to_thread(self._repo.list_subscriptions, recipient)
         own = await asyncio.to_thread(self._repo.list_personal_reminders, recipient)
@@ -137,18 +173,24 @@ class SubscriptionCommands:
             return Reply("Sie haben noch keine Abos. " + ABO_EXAMPLE)
         lines = ["Ihre Abos:"] + [f"• {self._label(s)} – {_days(s.lead_days)} vorher"
                                   for s in subs]
-        lines += [f"• Erinnerung am {formats.date(r.due_on)}: {r.text}" for r in own]
+        if own:
+            lines.append("Ihre Erinnerungen:")
+            lines += [f"{n}. am {formats.date(r.due_on)}: {r.text}"
+                      for n, r in enumerate(own, start=1)]
+            lines.append("Eine Erinnerung löschen: /abbestellen <Nummer>, z. B. /abbestellen 1")
         return Reply("\n".join(lines))
 
     async def abbestellen(self, message: IncomingMessage, args: str) -> Reply:
-        """Unsubscribe one target, or everything."""
+        """Unsubscribe one target, one personal reminder by its number, or everything."""
         if not args:
-            raise UserError("Was möchten Sie abbestellen? z. B. /abbestellen Heimat-Scheck "
-                            "oder /abbestellen alle")
+            raise UserError("Was möchten Sie abbestellen? z. B. /abbestellen Heimat-Scheck, "
+                            "/abbestellen 1 (eine Erinnerung) oder /abbestellen alle")
         recipient = _recipient(message)
         if fold(args) in _ALL:
             count = await asyncio.to_thread(self._unsubscribe_all, recipient)
             return Reply(f"Alle Abos beendet ({count}).")
+        if _WEEKS.fullmatch(args):
+            return await self._delete_reminder(recipient, int(args))
         target = self.resolve(args)
         removed = await asyncio.to_thread(self._repo.unsubscribe, recipient, target.kind,
                                           target.value)
@@ -157,6 +199,15 @@ class SubscriptionCommands:
                             "Ihre Abos.")
         await asyncio.to_thread(self._replan, recipient)
         return Reply(f"Abo beendet: {target.label}.")
+
+    async def _delete_reminder(self, recipient: Recipient, number: int) -> Reply:
+        own = await asyncio.to_thread(self._repo.list_personal_reminders, recipient)
+        if not 1 <= number <= len(own):
+            raise UserError(f"Eine Erinnerung Nr. {number} gibt es nicht. Mit /abos sehen Sie "
+                            "Ihre Erinnerungen mit ihren Nummern.")
+        reminder = own[number - 1]
+        await asyncio.to_thread(self._repo.delete_personal_reminder, recipient, reminder.id)
+        return Reply(f"Erinnerung gelöscht: am {formats.date(reminder.due_on)}: {reminder.text}")
 
     async def fristen(self, message: IncomingMessage, args: str) -> Reply:
         """Show the next deadlines of this chat's subscriptions, or all in N weeks."""
@@ -190,12 +241,16 @@ class SubscriptionCommands:
             raise UserError("Woran soll ich Sie erinnern? z. B. /erinnerung 30.06.2027 "
                             "Verwendungsnachweis Heimat-Scheck")
         day, text = parse_when(args, self._dialogue.today())
+        text, hour = split_time(text)
         if not text:
             raise UserError("Bitte schreiben Sie nach dem Datum, woran ich erinnern soll, "
                             "z. B. /erinnerung 30.06.2027 Verwendungsnachweis Heimat-Scheck")
         text = text[:MAX_TEXT]
         await asyncio.to_thread(self._repo.add_personal_reminder, _recipient(message), day, text)
-        return Reply(f"Erinnerung gespeichert: am {formats.date(day)} um 09:00 Uhr – {text}")
+        ignored = (f"\nDie Uhrzeit {hour} habe ich nicht übernommen: Erinnerungen kommen immer "
+                   "um 09:00 Uhr." if hour else "")
+        return Reply(f"Erinnerung gespeichert: am {formats.date(day)} um 09:00 Uhr – {text}"
+                     + ignored)
 
     async def loeschen(self, message: IncomingMessage, args: str) -> Reply:
         """Delete everything stored about this chat, after confirmation."""
@@ -224,14 +279,23 @@ class SubscriptionCommands:
         return getattr(found, "title", None) or getattr(found, "name", None) or sub.target
 
     def _follows(self, sub: SubscriptionInfo, programme: Programme) -> bool:
+        return self._covers(sub.kind, sub.target, programme)
+
+    def _covers(self, kind: TargetKind, target: str, programme: Programme) -> bool:
+        """Tell whether a subscription to ``target`` of ``kind`` follows ``programme``."""
         base = self._dialogue.knowledge.base
-        if sub.kind is TargetKind.ALL:
+        if kind is TargetKind.ALL:
             return True
-        if sub.kind is TargetKind.PROGRAMME:
-            return sub.target == programme.id
-        if sub.kind is TargetKind.TOPIC:
-            return fold(sub.target) in {fold(t) for t in programme.topics}
-        return base.covers(programme, sub.target)
+        if kind is TargetKind.PROGRAMME:
+            return target == programme.id
+        if kind is TargetKind.TOPIC:
+            return fold(target) in {fold(t) for t in programme.topics}
+        return base.covers(programme, target)
+
+
+def _digits(text: str) -> str:
+    """Return ``text``'s digits run together ("2.000 x 1.000" → "20001000")."""
+    return "".join(c for c in text if c.isascii() and c.isdigit())
 
 
 def _recipient(message: IncomingMessage) -> Recipient:

@@ -197,3 +197,69 @@ async def test_a_long_deadline_list_says_how_many_more_there_are(chat: Transcrip
     assert len([line for line in lines if line.startswith("• ")]) == 15
     assert lines[-1].startswith("Und ")
     assert "weitere" in lines[-1]
+
+
+@pytest.mark.parametrize(("tail", "leads"), [
+    ("14 Tage", (14,)), ("14", (14,)), ("2 Wochen", (14,)), ("14,3", (14, 3)),
+    ("14 und 3 Tage", (14, 3)), ("1 Woche vorher", (7,)), ("3 Tag", (3,)),
+])
+async def test_lead_days_in_every_common_form(chat: Transcript, repo: SubscriptionRepository,
+                                              tail: str, leads: tuple[int, ...]) -> None:
+    text = await chat.say(f"/abo LWL-Kulturstiftung {tail}")
+    assert text.startswith("Abo gespeichert: LWL-Kulturstiftung.")
+    [sub] = repo.list_subscriptions(ME)
+    assert sub.lead_days == leads
+
+
+async def test_a_number_in_a_programmes_name_is_no_lead(chat: Transcript,
+                                                        repo: SubscriptionRepository) -> None:
+    assert (await chat.say("/abo 2000 x 1000")).startswith(
+        "Abo gespeichert: 2.000 x 1.000 Euro für das Engagement.")
+    [sub] = repo.list_subscriptions(ME)
+    assert sub.lead_days == (28, 7, 1)
+
+
+async def test_two_targets_at_once(chat: Transcript, repo: SubscriptionRepository) -> None:
+    text = await chat.say("/abo Heimat-Scheck, Fonds Soziokultur 14")
+    assert text.startswith("Abo gespeichert: Heimat-Scheck, Fonds Soziokultur.")
+    assert sorted(s.target for s in repo.list_subscriptions(ME)) == [
+        "fonds-soziokultur", "heimat-scheck"]
+    assert {s.lead_days for s in repo.list_subscriptions(ME)} == {(14,)}
+
+
+async def test_one_unknown_target_subscribes_none(chat: Transcript,
+                                                  repo: SubscriptionRepository) -> None:
+    text = await chat.say("/abo Heimat-Scheck, Gibtsnichtprogramm")
+    assert "„Gibtsnichtprogramm“ kenne ich nicht" in text
+    assert repo.list_subscriptions(ME) == []
+
+
+async def test_a_programme_without_deadlines_is_not_subscribed_silently(
+        chat: Transcript, repo: SubscriptionRepository) -> None:
+    text = await chat.say("/abo NRW-Stiftung")
+    assert text.startswith("NRW-Stiftung hat keine Frist")
+    assert "Programme mit Fristen" in text or "/fristen" in text
+    assert repo.list_subscriptions(ME) == []
+
+
+async def test_personal_reminders_are_numbered_and_deleted_one_by_one(
+        chat: Transcript, repo: SubscriptionRepository) -> None:
+    await chat.say("/erinnerung 30.06.2027 Verwendungsnachweis")
+    await chat.say("/erinnerung 15. März 2027 Sachbericht")
+    listing = await chat.say("/abos")
+    assert "1. am 15.03.2027: Sachbericht" in listing
+    assert "2. am 30.06.2027: Verwendungsnachweis" in listing
+    assert await chat.say("/abbestellen 1") == "Erinnerung gelöscht: am 15.03.2027: Sachbericht"
+    assert [r.text for r in repo.list_personal_reminders(ME)] == ["Verwendungsnachweis"]
+    assert "Nr. 5 gibt es nicht" in await chat.say("/abbestellen 5")
+
+
+@pytest.mark.parametrize(("said", "stored"), [
+    ("/erinnerung 15. März 2027 Sachbericht", "am 15.03.2027 um 09:00 Uhr – Sachbericht"),
+    ("/erinnerung 2027-03-15 Sachbericht", "am 15.03.2027 um 09:00 Uhr – Sachbericht"),
+    ("/erinnerung 15.3.2027 14:30 Sachbericht", "am 15.03.2027 um 09:00 Uhr – Sachbericht"),
+])
+async def test_reminder_dates_in_common_forms(chat: Transcript, said: str, stored: str) -> None:
+    text = await chat.say(said)
+    assert text.startswith(f"Erinnerung gespeichert: {stored}")
+    assert ("Die Uhrzeit 14:30 habe ich nicht übernommen" in text) == ("14:30" in said)
