@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import ipaddress
 import logging
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,3 +101,42 @@ def captured() -> Iterator[io.StringIO]:
     root.setLevel(level)
     for name, old in levels.items():
         logging.getLogger(name).setLevel(old)
+
+
+_REAL_CONNECT = socket.socket.connect
+_REAL_CONNECT_EX = socket.socket.connect_ex
+
+
+def _local_only(address: object) -> None:
+    """Refuse any connection that leaves this machine (as python-telegram-bot's tests do)."""
+    if not isinstance(address, tuple):
+        return  # a Unix socket
+    host = str(address[0])
+    if host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ConnectionRefusedError(f"tests must not connect outside 127.0.0.1: {host}")
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    _local_only(address)
+    _REAL_CONNECT(self, address)  # type: ignore[arg-type]
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    _local_only(address)
+    return _REAL_CONNECT_EX(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> Iterator[None]:
+    """Fail a test that opens a connection outside 127.0.0.1 / ::1."""
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign,assignment]
+    yield
+    socket.socket.connect = _REAL_CONNECT  # type: ignore[method-assign]
+    socket.socket.connect_ex = _REAL_CONNECT_EX  # type: ignore[method-assign]
