@@ -37,9 +37,10 @@ def run_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"files": result.files, "problems": [
             {"file": p.file, "line": p.line, "message": p.message} for p in result.problems
-        ]}, ensure_ascii=False, indent=2))
+        ], "hints": [{"file": p.file, "line": p.line, "message": p.message}
+                     for p in result.hints]}, ensure_ascii=False, indent=2))
     else:
-        for problem in result.problems:
+        for problem in [*result.problems, *result.hints]:
             print(problem)
         verdict = "in Ordnung" if result.ok else f"{len(result.problems)} Problem(e)"
         print(f"{result.files} Datei(en) geprüft: {verdict}.")

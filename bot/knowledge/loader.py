@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import os
 import stat
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bot.gcpause import building
+from bot.knowledge.advice import entry_advice, entry_errors
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.crosscheck import cross_check
 from bot.knowledge.models import (
@@ -55,6 +57,8 @@ class LoadResult:
     knowledge: KnowledgeBase | None
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    # Advice that does not stop loading ("Hinweis: …"), shown by ``kb check``.
+    hints: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -169,8 +173,13 @@ def load_directory(root: Path, today: dt.date) -> LoadResult:
         problems.append(Problem(str(root), 1, "Keine Wissensdateien (*.yaml) gefunden"))
     knowledge = _assemble(parsed)
     problems.extend(cross_check(knowledge, _origins(parsed), today))
+    per_file = Counter(p.file for p in parsed)
+    hints: list[Problem] = []
+    for item in parsed:
+        problems.extend(entry_errors(item.model, item.file, item.source))
+        hints.extend(entry_advice(item.model, item.file, item.source, per_file[item.file]))
     problems.sort()
-    return LoadResult(None if problems else knowledge, problems, len(files))
+    return LoadResult(None if problems else knowledge, problems, len(files), sorted(hints))
 
 
 def _origins(parsed: list[_Parsed]) -> list[tuple[BaseModel, str, SourceDocument]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,10 @@ def _message(error: Any, model: Any) -> str:
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"„{name}“ muss aus Unterfeldern bestehen (name: wert)"
     if kind == "literal_error":
-        allowed = ctx.get("expected")
+        # pydantic lists the values in English ("'a', 'b' or 'c'"): say it in German.
+        values = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        allowed = ", ".join(values[:-1]) + f" oder {values[-1]}" if len(values) > 1 else (
+            "".join(values))
         return f"„{name}“: „{error.get('input')}“ ist nicht erlaubt – erlaubt: {allowed}"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return "Frist braucht „type“: jaehrlich, datum, zweistufig, laufend oder nach_aufruf"

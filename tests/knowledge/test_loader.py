@@ -106,3 +106,38 @@ def test_links_into_nowhere_loops_pipes_and_folders_are_reported(tmp_path: Path)
     assert "ins Leere oder im Kreis" in reported["weg.yaml"]
     assert "ins Leere oder im Kreis" in reported["a.yaml"]
     assert "Pipe" in reported["rohr.yaml"]
+
+
+def _mini_with(tmp_path: Path, old: str, new: str) -> list[str]:
+    shutil.copytree(DATA / "mini", tmp_path, dirs_exist_ok=True)
+    programme = tmp_path / "programm.yaml"
+    text = programme.read_text(encoding="utf-8")
+    assert old in text
+    programme.write_text(text.replace(old, new), encoding="utf-8")
+    result = load_directory(tmp_path, TODAY)
+    return [str(p) for p in result.problems] + [str(h) for h in result.hints]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("  amount_max: 2.000", "  amount_max: 2.000\n  uncertain: true",
+     "programm.yaml:13: „uncertain: true“ braucht eine „note“"),
+    ("  amount_max: 2.000", "  amount_max: 750\n  amount_min: 1.000",
+     "programm.yaml:13: Mindestbetrag 1000 € liegt über dem Höchstbetrag 750 €"),
+    ("    dates: [31.03.]", "    dates: [31.03.]\n    uncertain: true",
+     "programm.yaml:16: „uncertain: true“ braucht eine „note“"),
+    ("  type: festbetrag", "  type: irgendwas",
+     "erlaubt: festbetrag, anteil, fehlbedarf, voll, preisgeld oder freibetrag"),
+])
+def test_rules_the_knowledge_readme_states_are_checked(tmp_path: Path, old: str, new: str,
+                                                       expected: str) -> None:
+    found = _mini_with(tmp_path, old, new)
+    assert any(expected in line for line in found), found
+
+
+def test_home_page_sources_and_file_names_get_a_hint_but_load(tmp_path: Path) -> None:
+    found = _mini_with(tmp_path, "sources: [https://example.org/test-scheck]",
+                       "sources: [https://example.org]")
+    result = load_directory(tmp_path, TODAY)
+    assert result.ok
+    assert any("„https://example.org“ ist nur die Startseite" in line for line in found)
+    assert any("sollte „test-scheck.yaml“ heißen" in line for line in found)

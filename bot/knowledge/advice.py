@@ -1,0 +1,54 @@
+"""Checks of single entries that the format cannot express, and advice for coordinators.
+
+Errors (the entry cannot be loaded): a doubt without the note that explains it, a minimum
+above the maximum. Advice (the entry loads, ``kb check`` shows a "Hinweis"): a file named
+differently from its id, a source that is only a site's home page and so cannot be
+re-checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePath
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel
+
+from bot.knowledge.models import Contact, Programme, Term
+from bot.knowledge.problems import Problem
+from bot.knowledge.yamlsource import SourceDocument
+
+
+def entry_errors(model: BaseModel, file: str, source: SourceDocument) -> Iterator[Problem]:
+    """Yield what makes a programme contradict itself."""
+    if not isinstance(model, Programme):
+        return
+    funding = model.funding
+    if funding.uncertain and not funding.note:
+        yield Problem(file, source.line_of(("funding", "uncertain")),
+                      "„uncertain: true“ braucht eine „note“, die sagt, was die Quellen "
+                      "jeweils nennen")
+    low, high = funding.amount_min, funding.amount_max
+    if low is not None and high is not None and low > high:
+        yield Problem(file, source.line_of(("funding", "amount_min")),
+                      f"Mindestbetrag {low} € liegt über dem Höchstbetrag {high} €")
+    for i, rule in enumerate(model.deadlines):
+        if getattr(rule, "uncertain", False) and not getattr(rule, "note", None):
+            yield Problem(file, source.line_of(("deadlines", i, "uncertain")),
+                          "„uncertain: true“ braucht eine „note“, die sagt, was die Quellen "
+                          "jeweils nennen")
+
+
+def entry_advice(model: BaseModel, file: str, source: SourceDocument,
+                 entries_in_file: int) -> Iterator[Problem]:
+    """Yield hints that do not stop the entry from loading."""
+    if not isinstance(model, Programme | Contact | Term):
+        return
+    if entries_in_file == 1 and PurePath(file).stem != model.id:
+        yield Problem(file, source.line_of(("id",)),
+                      f"Hinweis: Die Datei sollte „{model.id}.yaml“ heißen, wie die Kennung")
+    for i, url in enumerate(model.sources):
+        if urlsplit(url).path.strip("/") == "" and not urlsplit(url).query:
+            yield Problem(file, source.line_of(("sources", i)),
+                          f"Hinweis: „{url}“ ist nur die Startseite – bitte die Seite angeben, "
+                          "auf der die Angabe steht, damit man sie nachprüfen kann")
