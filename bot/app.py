@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 from bot.clock import Clock, berlin_today
 from bot.dialogue.core import Dialogue
 from bot.dialogue.subscriptions import SubscriptionCommands
+from bot.errors import KnowledgeError
+from bot.knowledge.loader import load_usable
 from bot.knowledge.reload import KnowledgeHolder
-
-__all__ = ["KnowledgeHolder", "Storage", "build_dialogue", "load_knowledge", "open_storage"]
 from bot.knowledge.service import Knowledge
 from bot.reminders.planner import ReminderPlanner
 from bot.settings import Settings
@@ -34,6 +34,8 @@ from bot.storage import (
 )
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["KnowledgeHolder", "Storage", "build_dialogue", "load_knowledge", "open_storage"]
 
 
 @dataclass
@@ -87,11 +89,17 @@ def replanner(storage: Storage, knowledge: Callable[[], Knowledge]) -> Callable[
 def load_knowledge(settings: Settings, clock: Clock) -> KnowledgeHolder:
     """Load the configured knowledge into a holder that hot reload can swap.
 
+    Files with problems are left out and named in ``holder.problems``; the rest is used,
+    so one unfilled template does not keep the bot from starting.
+
     Raises:
-        KnowledgeError: the knowledge folder has problems.
+        KnowledgeError: nothing in the knowledge folder is usable.
 
     """
-    return KnowledgeHolder(Knowledge.load(settings.knowledge_dir, berlin_today(clock)))
+    result = load_usable(settings.knowledge_dir, berlin_today(clock))
+    if result.knowledge is None:
+        raise KnowledgeError(list(result.problems))
+    return KnowledgeHolder(Knowledge.build(result.knowledge), result.problems)
 
 
 def build_dialogue(holder: KnowledgeHolder, clock: Clock, storage: Storage | None) -> Dialogue:

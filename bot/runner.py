@@ -57,6 +57,8 @@ async def serve(settings: Settings, clock: Clock, make_transports: TransportFact
 
     """
     holder = await asyncio.to_thread(load_knowledge, settings, clock)
+    for problem in holder.problems:  # the rest of the knowledge is in force
+        logger.warning("Knowledge file left out: %s", problem)
     storage = await asyncio.to_thread(open_storage, settings, clock)
     dialogue: Dialogue | None = None
     try:
@@ -80,6 +82,8 @@ async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, 
                  transports: list[Transport], stop: asyncio.Event) -> None:
     sender = RoutingSender({t.name: t.sender for t in transports})
     await _warn_unconfigured(storage, {t.name for t in transports})
+    if holder.problems:
+        await _tell_coordinators(settings, sender, problems_message(holder.problems))
     engine = ReminderEngine(storage.outbox, sender, clock)
     scheduler = AsyncIOScheduler(timezone=BERLIN)
 

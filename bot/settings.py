@@ -30,6 +30,21 @@ def shipped_knowledge_dir() -> Path:
     return _SHIPPED if _SHIPPED.is_dir() else _CHECKOUT
 
 
+def default_knowledge_dir(cwd: Path | None = None) -> Path:
+    """Return ``./knowledge`` when the current folder has one, else the shipped knowledge.
+
+    After ``pip install .`` the shipped copy lives inside the virtual environment; a
+    coordinator who edits the repository's ``knowledge/`` expects the bot to read that.
+    """
+    local = (cwd or Path.cwd()) / "knowledge"
+    return local if local.is_dir() else shipped_knowledge_dir()
+
+
+def is_packaged(folder: Path) -> bool:
+    """Tell whether ``folder`` is the copy inside the installed package (edits get lost)."""
+    return _SHIPPED.is_dir() and folder.resolve() == _SHIPPED.resolve()
+
+
 def _default_data_dir(env: Mapping[str, str]) -> Path:
     base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "foerderlotse"
@@ -75,7 +90,7 @@ class Settings:
         coordinators = _coordinators(env.get("FOERDERLOTSE_COORDINATORS", ""))
         reload_seconds = _number(env, "FOERDERLOTSE_RELOAD_SECONDS", 2.0)
         retention = int(_number(env, "FOERDERLOTSE_QUESTION_RETENTION_DAYS", 180, most=36_500))
-        return cls(Path(knowledge) if knowledge else shipped_knowledge_dir(), data_dir, url, level,
+        return cls(Path(knowledge) if knowledge else default_knowledge_dir(), data_dir, url, level,
                    snapshot, coordinators, reload_seconds, retention)
 
     def secrets(self) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import settings as settings_module
 from bot.cli import main
 from bot.dialogue.smalltalk import BYE_REPLY, GREETING_REPLY, THANKS_REPLY
 from bot.settings import Settings
@@ -206,3 +208,36 @@ def test_db_status_finds_a_dropped_table(backend: str, tmp_path: Path,
         engine.dispose()
         assert main(["db", "status"]) == 1
     assert "Tabelle „question_log“ fehlt" in capsys.readouterr().out
+
+
+def test_an_unfilled_template_does_not_stop_ask_and_is_reported(tmp_path: Path) -> None:
+    knowledge = tmp_path / "wissen"
+    shutil.copytree(DATA / "mini", knowledge)
+    assert main(["kb", "new", "programm", "neues-programm", "--knowledge", str(knowledge)]) == 0
+    result = run_cli("ask", "testscheck", "--knowledge", str(knowledge), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Test-Scheck")
+    assert "1 Wissensdatei(en) mit Fehlern übersprungen" in result.stderr
+    assert "neues-programm.yaml:" in result.stderr
+
+
+def test_a_knowledge_folder_in_the_current_directory_is_used(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "mini", tmp_path / "knowledge")
+    result = run_cli("ask", "testscheck", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Test-Scheck")
+
+
+def test_the_packaged_knowledge_is_named_and_never_written_to(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    packaged = tmp_path / "site-packages" / "bot" / "_shipped_knowledge"
+    shutil.copytree(DATA / "mini", packaged)
+    monkeypatch.setattr(settings_module, "_SHIPPED", packaged)
+    monkeypatch.chdir(tmp_path)  # no ./knowledge here
+    assert main(["ask", "testscheck"]) == 0
+    assert "Hinweis: Ich nutze das mitgelieferte Wissen im installierten Paket" in (
+        capsys.readouterr().err)
+    assert main(["kb", "new", "begriff", "mein-begriff"]) == 2
+    assert "kein Ort für eigene Einträge" in capsys.readouterr().out
+    assert not list(packaged.rglob("mein-begriff*"))

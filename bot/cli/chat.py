@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 from bot.app import Storage
-from bot.cli.common import add_knowledge_option, settings_of
+from bot.cli.common import add_knowledge_option, settings_of, tell_folder
 from bot.clock import SystemClock
 from bot.dialogue.core import Dialogue
 from bot.runner import serve
@@ -29,5 +29,7 @@ def _console(settings: Settings, dialogue: Dialogue, storage: Storage) -> list[T
 
 def run(args: argparse.Namespace) -> int:
     """Chat in the terminal until end of input; reminders due meanwhile appear in the chat."""
-    asyncio.run(serve(settings_of(args), SystemClock(), _console))
+    settings = settings_of(args)
+    tell_folder(settings)
+    asyncio.run(serve(settings, SystemClock(), _console))
     return 0

@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 from bot import app
-from bot.cli.common import add_knowledge_option, settings_of
+from bot.cli.common import add_knowledge_option, load_holder, settings_of
 from bot.cli.table import show, table
 from bot.clock import SystemClock
 from bot.demand import gaps, stats
@@ -30,7 +30,7 @@ def register(sub: Any) -> None:
 
 def _questions(args: argparse.Namespace) -> tuple[list[Any], app.KnowledgeHolder]:
     settings, clock = settings_of(args), SystemClock()
-    holder = app.load_knowledge(settings, clock)
+    holder = load_holder(settings, clock)
     storage = app.open_storage(settings, clock)
     try:
         return storage.questions.since(clock.now() - dt.timedelta(days=args.tage)), holder

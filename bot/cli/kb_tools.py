@@ -18,6 +18,7 @@ from bot.knowledge.curation import stale_entries
 from bot.knowledge.fields import parse_slug
 from bot.knowledge.importer import import_rows, read_rows
 from bot.knowledge.templates import ALIASES, FOLDERS, template
+from bot.settings import is_packaged
 
 
 def register(sub: Any) -> None:
@@ -64,6 +65,12 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"Fehler: {exc}")
         return 2
     root = Path(settings_of(args).knowledge_dir)
+    if is_packaged(root):
+        print("Fehler: Das mitgelieferte Wissen im installierten Paket ist kein Ort für eigene "
+              "Einträge (es wird beim nächsten Update überschrieben). Bitte den Ordner nennen: "
+              "--knowledge ORDNER oder FOERDERLOTSE_KNOWLEDGE_DIR, oder im Ordner arbeiten, "
+              "der „knowledge“ enthält.")
+        return 2
     folder = root / FOLDERS[kind]
     path = folder / f"{entry_id}.yaml"
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ import logging
 import os
 import stat
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,12 +158,16 @@ def _parse_file(path: Path, root: Path) -> tuple[list[_Parsed], list[Problem]]:
 
 
 @building
-def load_directory(root: Path, today: dt.date) -> LoadResult:
-    """Load and check every knowledge file under ``root`` as of ``today``."""
+def load_directory(root: Path, today: dt.date,
+                   skip: Collection[str] = frozenset()) -> LoadResult:
+    """Load and check every knowledge file under ``root`` as of ``today``.
+
+    Files whose display name is in ``skip`` are left out (see :func:`load_usable`).
+    """
     if not root.is_dir():
         return LoadResult(None, [Problem(str(root), 1, "Wissensordner nicht gefunden")])
     odd: list[Path] = []
-    files = knowledge_files(root, odd)
+    files = [f for f in knowledge_files(root, odd) if display_path(f, root) not in skip]
     parsed: list[_Parsed] = []
     problems: list[Problem] = [_odd_problem(path, root) for path in odd]
     for path in files:
@@ -180,6 +185,24 @@ def load_directory(root: Path, today: dt.date) -> LoadResult:
         hints.extend(entry_advice(item.model, item.file, item.source, per_file[item.file]))
     problems.sort()
     return LoadResult(None if problems else knowledge, problems, len(files), sorted(hints))
+
+
+def load_usable(root: Path, today: dt.date) -> LoadResult:
+    """Load what can be loaded: files with problems are left out, the rest is used.
+
+    One unfilled template must not keep the bot from starting. The result's ``problems``
+    are those of the whole folder; its ``knowledge`` is None only when nothing is usable.
+    Leaving a file out may break a reference elsewhere; that file is then left out too.
+    """
+    full = load_directory(root, today)
+    result, skip = full, set[str]()
+    while result.knowledge is None and result.problems:
+        newly = {p.file for p in result.problems} - skip
+        if not newly or str(root) in newly:
+            break
+        skip |= newly
+        result = load_directory(root, today, skip)
+    return LoadResult(result.knowledge, full.problems, full.files, full.hints)
 
 
 def _origins(parsed: list[_Parsed]) -> list[tuple[BaseModel, str, SourceDocument]]:

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from bot.knowledge.loader import knowledge_files, load_directory
@@ -25,8 +25,10 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 class KnowledgeHolder:
     """The knowledge in force; the dialogue asks it on every message."""
 
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, problems: Sequence[Problem] = ()) -> None:
         self._knowledge = knowledge
+        # Files left out at start-up because of these problems (the rest is in force).
+        self.problems = list(problems)
 
     def get(self) -> Knowledge:
         """Return the current knowledge."""
