@@ -28,6 +28,7 @@ from bot.knowledge.problems import Problem
 from bot.knowledge.reload import KnowledgeHolder, KnowledgeWatcher, problems_message
 from bot.knowledge.service import Knowledge
 from bot.reminders.engine import ReminderEngine
+from bot.reminders.pacing import Pacer
 from bot.reminders.scheduler import ReminderScheduler
 from bot.settings import Settings
 from bot.storage.records import Recipient
@@ -84,7 +85,8 @@ async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, 
     await _warn_unconfigured(storage, {t.name for t in transports})
     if holder.problems:
         await _tell_coordinators(settings, sender, problems_message(holder.problems))
-    engine = ReminderEngine(storage.outbox, sender, clock)
+    # Paced at the messengers' limits (Telegram: 25/s, 1/s per chat, 20/min per group).
+    engine = ReminderEngine(storage.outbox, sender, clock, pacer=Pacer())
     scheduler = AsyncIOScheduler(timezone=BERLIN)
 
     async def replan() -> None:

@@ -18,17 +18,33 @@ _PRUNE_AT = 10_000  # forget idle chats when this many are tracked
 
 @dataclass(frozen=True)
 class PaceLimits:
-    """Messages per second for one transport; 0 means unlimited."""
+    """Messages per second for one transport; 0 means unlimited.
+
+    ``per_group_per_minute`` applies to group chats, recognised by ``group_prefix`` at the
+    start of the chat id (Telegram's group ids are negative).
+    """
 
     per_second: float
     per_chat_per_second: float
+    per_group_per_minute: float = 0
+    group_prefix: str = ""
+
+    def chat_interval(self, recipient: Recipient) -> float:
+        """Return the seconds between two messages to ``recipient`` (0: no limit)."""
+        interval = 1 / self.per_chat_per_second if self.per_chat_per_second else 0.0
+        group = bool(self.group_prefix) and recipient.chat_id.startswith(self.group_prefix)
+        if group and self.per_group_per_minute:
+            interval = max(interval, 60 / self.per_group_per_minute)
+        return interval
 
 
-# Telegram allows about 30 messages/s overall and 1/s per chat; we stay below.
+# Telegram allows about 30 messages/s overall, 1/s per chat and 20/min per group; evenly
+# spaced, 20/min is one message every 3 s, which also never bursts past the limit.
 # Synapse allows a burst of 10, then 0.2/s per account unless the admin lifts the bot's
 # limit (see the deploy notes); 1/s assumes it was lifted, and a 429 is retried anyway.
 DEFAULT_LIMITS: Mapping[str, PaceLimits] = {
-    "telegram": PaceLimits(per_second=25, per_chat_per_second=1),
+    "telegram": PaceLimits(per_second=25, per_chat_per_second=1, per_group_per_minute=20,
+                           group_prefix="-"),
     "matrix": PaceLimits(per_second=1, per_chat_per_second=1),
 }
 
@@ -58,8 +74,9 @@ class Pacer:
                    self._next_chat.get(recipient, now))
         if limits.per_second:
             self._next_overall[recipient.transport] = slot + 1 / limits.per_second
-        if limits.per_chat_per_second:
-            self._next_chat[recipient] = slot + 1 / limits.per_chat_per_second
+        interval = limits.chat_interval(recipient)
+        if interval:
+            self._next_chat[recipient] = slot + interval
         self._prune(now)
         if slot > now:
             await self._sleep(slot - now)

@@ -68,3 +68,19 @@ async def test_engine_paces_a_fan_out(
     await engine.sweep()
     assert len(sender.deliveries) == 20
     assert round(time.now, 6) == 1.9  # 20 messages at 10/s: the last one after 1.9 s
+
+
+async def test_a_telegram_group_gets_at_most_20_messages_a_minute() -> None:
+    time = FakeTime()
+    paced = Pacer(monotonic=time.monotonic, sleep=time.sleep)  # the bot's own limits
+    group, person = Recipient("telegram", "-100123"), Recipient("telegram", "42")
+    sent_at = []
+    for _ in range(25):
+        await paced.wait(group)
+        sent_at.append(time.now)
+    in_first_minute = [t for t in sent_at if t < 60]
+    assert len(in_first_minute) == 20
+    assert all(b - a >= 3 for a, b in zip(sent_at, sent_at[1:], strict=False))
+    before = time.now
+    await paced.wait(person)  # a private chat is not held up by the group's pace
+    assert time.now - before < 1
