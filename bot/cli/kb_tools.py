@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from bot.dialogue import formats
 from bot.errors import UserError
 from bot.knowledge.curation import stale_entries
 from bot.knowledge.fields import parse_slug
-from bot.knowledge.importer import import_rows, read_rows
+from bot.knowledge.importer import Update, import_rows, read_rows
 from bot.knowledge.templates import ALIASES, FOLDERS, template
 from bot.settings import is_packaged
 
@@ -39,6 +41,10 @@ def register(sub: Any) -> None:
     importing.add_argument("file", metavar="DATEI")
     importing.add_argument("--ziel", metavar="ORDNER",
                            help="Zielordner (Standard: programme/ im Wissensordner)")
+    importing.add_argument("--aktualisieren", action="store_true",
+                           help="vorhandene Programme ändern: zeigt erst die Unterschiede")
+    importing.add_argument("--ja", action="store_true",
+                           help="mit --aktualisieren: Änderungen ohne Rückfrage schreiben")
     importing.add_argument("--json", action="store_true")
     add_knowledge_option(importing)
     importing.set_defaults(run=run_import)
@@ -89,6 +95,24 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _confirm_updates(updates: list[Update], yes: bool) -> bool:
+    """Show each update as a diff; write them when confirmed (or ``yes``)."""
+    for update in updates:
+        sys.stdout.writelines(difflib.unified_diff(
+            update.old.splitlines(keepends=True), update.new.splitlines(keepends=True),
+            fromfile=f"{update.path} (bisher)", tofile=f"{update.path} (neu)"))
+    print(f"{len(updates)} Programm(e) würden geändert.")
+    if not yes:
+        if not sys.stdin.isatty():
+            return False
+        yes = input("Übernehmen? [j/N] ").strip().casefold() in ("j", "ja", "y", "yes")
+    if yes:
+        for update in updates:
+            update.path.write_text(update.new, encoding="utf-8")
+        print(f"{len(updates)} Programm(e) geändert.")
+    return yes
+
+
 def run_import(args: argparse.Namespace) -> int:
     """Import programmes from a spreadsheet; report every refused row."""
     clock = SystemClock()
@@ -100,7 +124,10 @@ def run_import(args: argparse.Namespace) -> int:
     except (UserError, OSError, csv.Error) as exc:
         print(f"Fehler: {exc}")
         return 2
-    report = import_rows(rows, knowledge.base, target, berlin_today(clock))
+    report = import_rows(rows, knowledge.base, target, berlin_today(clock), args.aktualisieren)
+    if report.updates and not _confirm_updates(report.updates, args.ja):
+        print("Nichts geändert. Zum Übernehmen: dasselbe mit --ja.")
+        return 1
     headers = ["zeile", "grund"]
     refused = [[number, reason] for number, reason in report.refused]
     if args.json:

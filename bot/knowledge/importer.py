@@ -30,16 +30,27 @@ REQUIRED = ("id", "titel", "zusammenfassung", "foerdergeber", "antragsberechtigt
 _DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
 
 
+@dataclass(frozen=True)
+class Update:
+    """A row for a programme that exists: its file, and the text it had and would get."""
+
+    path: Path
+    old: str
+    new: str
+
+
 @dataclass
 class ImportReport:
-    """Files written and rows refused (row number as in the spreadsheet, header = 1)."""
+    """Files written, updates proposed, rows refused (row number as in the sheet, header = 1)."""
 
     written: list[Path] = field(default_factory=list)
     refused: list[tuple[int, str]] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
 
 
-def _split(value: str, sep: str = ";") -> list[str]:
-    return [part.strip() for part in value.split(sep) if part.strip()]
+def _split(value: str) -> list[str]:
+    # Every list column uses ";" (examples used to need "|", which still works).
+    return [part.strip() for part in re.split(r"[;|]", value) if part.strip()]
 
 
 def deadline_rules(text: str) -> list[dict[str, Any]]:
@@ -80,7 +91,7 @@ def programme_data(row: dict[str, str]) -> dict[str, Any]:
         "funding": _funding(row), "deadlines": deadline_rules(row["fristen"]),
         "apply": row["antrag"].strip(), "contacts": _split(row.get("kontakte", "")),
         "sources": _split(row["quellen"]), "verified_on": row["geprueft_am"].strip(),
-        "examples": _split(row.get("beispiele", ""), "|"),
+        "examples": _split(row.get("beispiele", "")),
     }
     return {k: v for k, v in data.items() if v not in ([], "")}
 
@@ -98,13 +109,18 @@ def _reason(exc: ValidationError) -> str:
     return f"Spalte {column}: {str(first['msg']).removeprefix('Value error, ')}"
 
 
-def _check(data: dict[str, Any], kb: KnowledgeBase, today: dt.date) -> str | None:
+def _check(data: dict[str, Any], kb: KnowledgeBase, today: dt.date,
+           update: bool = False) -> str | None:
     try:
         programme = Programme.model_validate(data)
     except ValidationError as exc:
         return _reason(exc)
-    if programme.id in kb.entries:
-        return f"Kennung „{programme.id}“ gibt es schon"
+    if programme.id in kb.entries and not update:
+        return (f"Kennung „{programme.id}“ gibt es schon (zum Ändern: kb import … "
+                "--aktualisieren)")
+    if update and programme.id in kb.entries and not isinstance(kb.entries[programme.id],
+                                                               Programme):
+        return f"Kennung „{programme.id}“ gehört zu keinem Programm"
     unknown = [r for r in programme.regions if r not in kb.regions]
     unknown += [c for c in programme.contacts if c not in kb.entries]
     if unknown:
@@ -115,8 +131,12 @@ def _check(data: dict[str, Any], kb: KnowledgeBase, today: dt.date) -> str | Non
 
 
 def import_rows(rows: Iterable[dict[str, str]], kb: KnowledgeBase, target: Path,
-                today: dt.date) -> ImportReport:
-    """Validate every row; write the valid ones as ``target/<id>.yaml``."""
+                today: dt.date, update: bool = False) -> ImportReport:
+    """Validate every row; write new programmes as ``target/<id>.yaml``.
+
+    With ``update``, a row for an existing programme becomes an :class:`Update` (nothing is
+    written: the caller shows the difference and writes it on confirmation).
+    """
     report = ImportReport()
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):
@@ -125,23 +145,42 @@ def import_rows(rows: Iterable[dict[str, str]], kb: KnowledgeBase, target: Path,
             report.refused.append((number, "leer: " + ", ".join(missing)))
             continue
         data = programme_data(row)
-        reason = _check(data, kb, today) or (
+        reason = _check(data, kb, today, update) or (
             f"Kennung „{data['id']}“ steht mehrfach in der Tabelle" if data["id"] in seen else None)
+        if reason is None and data["id"] in kb.entries:
+            reason = _propose(data, target, report)
         if reason:
             report.refused.append((number, reason))
             continue
         seen.add(data["id"])
-        report.written.append(_write(data, target))
+        if data["id"] not in kb.entries:
+            report.written.append(_write(data, target))
     return report
+
+
+def _propose(data: dict[str, Any], target: Path, report: ImportReport) -> str | None:
+    """Add the update of an existing programme's file to ``report``, or say why not."""
+    path = target / f"{data['id']}.yaml"
+    if not path.is_file():
+        return f"Kennung „{data['id']}“ gibt es, aber nicht als Datei {path}"
+    new = render(data)
+    old = path.read_text(encoding="utf-8")
+    if new != old:
+        report.updates.append(Update(path, old, new))
+    return None
+
+
+def render(data: dict[str, Any]) -> str:
+    """Return the file text for one programme."""
+    header = (f"# Förderlotse – Programm „{data['title']}“, aus einer Tabelle importiert.\n"
+              "# Bitte prüfen und ergänzen (Beispielfragen!), dann: foerderlotse kb check\n")
+    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
 def _write(data: dict[str, Any], target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     path = target / f"{data['id']}.yaml"
-    header = (f"# Förderlotse – Programm „{data['title']}“, aus einer Tabelle importiert.\n"
-              "# Bitte prüfen und ergänzen (Beispielfragen!), dann: foerderlotse kb check\n")
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    path.write_text(header + body, encoding="utf-8")
+    path.write_text(render(data), encoding="utf-8")
     return path
 
 

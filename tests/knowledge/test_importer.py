@@ -13,14 +13,14 @@ from bot.cli import main
 from bot.knowledge.importer import deadline_rules, import_rows, read_rows
 from bot.knowledge.loader import load_directory
 from bot.knowledge.service import Knowledge
-from tests.conftest import DATA, TODAY
+from tests.conftest import DATA, ROOT_DIR, TODAY
 
 SHEET = DATA / "import" / "programme.csv"
 REFUSED = [
     (4, "Spalte fristen: „31.02.“ ist kein gültiges Datum"),
     (5, "leer: quellen"),
     (6, "unbekannte Region oder Ansprechstelle: mond"),
-    (7, "Kennung „test-scheck“ gibt es schon"),
+    (7, "Kennung „test-scheck“ gibt es schon (zum Ändern: kb import … --aktualisieren)"),
 ]
 
 
@@ -69,5 +69,38 @@ def test_cli_reports_refused_rows(folder: Path, capsys: pytest.CaptureFixture[st
     assert main(["kb", "import", str(SHEET), "--knowledge", str(folder)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("2 Programm(e) angelegt in")
-    assert "7      Kennung „test-scheck“ gibt es schon" in out
+    assert "7      Kennung „test-scheck“ gibt es schon (zum Ändern" in out
     assert main(["kb", "import", str(folder / "regionen.yaml"), "--knowledge", str(folder)]) == 2
+
+
+def test_the_documented_example_sheet_imports_cleanly(tmp_path: Path) -> None:
+    knowledge = Knowledge.load(ROOT_DIR / "knowledge", TODAY)
+    example = ROOT_DIR / "knowledge" / "beispiel-import.csv"
+    report = import_rows(read_rows(example), knowledge.base, tmp_path, TODAY)
+    assert report.refused == []
+    [written] = report.written
+    text = written.read_text(encoding="utf-8")
+    assert "- wie viel gibt es beim dorffonds\n- bis wann dorffonds" in text  # ";" as everywhere
+
+
+def test_update_shows_the_difference_and_writes_only_when_confirmed(
+        folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "import", str(SHEET), "--knowledge", str(folder)]) == 1
+    changed = folder / "changed.csv"
+    rows = SHEET.read_text(encoding="utf-8").splitlines()
+    changed.write_text("\n".join([rows[0], rows[1].replace("1.000", "1.500")]) + "\n",
+                       encoding="utf-8")
+    existing = folder / "programme" / "dorf-kulturfonds.yaml"
+    before = existing.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["kb", "import", str(changed), "--knowledge", str(folder),
+                 "--aktualisieren"]) == 1
+    shown = capsys.readouterr().out
+    assert "-  amount_max: '1.000'" in shown
+    assert "+  amount_max: '1.500'" in shown
+    assert "Nichts geändert" in shown
+    assert existing.read_text(encoding="utf-8") == before
+    assert main(["kb", "import", str(changed), "--knowledge", str(folder),
+                 "--aktualisieren", "--ja"]) == 0
+    assert "amount_max: '1.500'" in existing.read_text(encoding="utf-8")
+    assert load_directory(folder, TODAY).ok
