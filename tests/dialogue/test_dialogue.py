@@ -128,3 +128,10 @@ async def test_internal_errors_become_an_apology(dialogue: Dialogue,
 async def test_a_place_narrows_a_programmes_contacts(chat: Transcript) -> None:
     text = await chat.say("Heimatscheck in Brakel wie viel?")
     assert "Kontakt: Bezirksregierung Detmold – Heimatförderung\n" in text
+
+
+async def test_an_answer_card_shows_every_deadline_of_the_coming_year(chat: Transcript) -> None:
+    text = await chat.say("Kleinprojektefonds Kreis Höxter: bis wann?")
+    dates = [line for line in text.splitlines() if "Frist: " in line]
+    assert len(dates) == 3, text  # 01.03., 01.06. and 01.10. (only two were shown before)
+    assert all("…" not in line for line in text.splitlines())
