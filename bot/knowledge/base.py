@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.knowledge.models import Contact, Entry, Programme, Region, Term
-from bot.knowledge.normalize import words
+from bot.knowledge.normalize import exact_words, words
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,23 @@ class Place:
     region_id: str
 
 
+def short_forms(name: str) -> list[str]:
+    """Return the forms people use for an official name.
+
+    "Gronau (Westf.)" → "Gronau", "Fröndenberg/Ruhr" → "Fröndenberg", "Haltern am See" →
+    "Haltern", "Bad Driburg" → "Driburg", "Kreis Paderborn" / "Stadt Bochum" → the name.
+    """
+    found = []
+    plain = re.sub(r"\s*\(.*?\)", "", name).split("/")[0].strip()
+    plain = re.sub(r"\s+am See$", "", plain)
+    if plain != name:
+        found.append(plain)
+    first, _, rest = plain.partition(" ")
+    if rest and first.casefold() in ("bad", "kreis", "stadt"):
+        found.append(rest)
+    return found
+
+
 @dataclass
 class KnowledgeBase:
     """Everything the bot knows, validated and cross-checked."""
@@ -26,18 +44,23 @@ class KnowledgeBase:
     regions: dict[str, Region] = field(default_factory=dict)
     synonym_groups: list[list[str]] = field(default_factory=list)
     loaded_at: dt.datetime | None = None
+    # Place names that are ordinary words too ("Lage", "Löhne"): only a place after "in" etc.
+    ambiguous_names: list[str] = field(default_factory=list)
     # Word → topic the bot does not cover ("Kindergeld" → "Familienleistungen").
     outside_words: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._places: dict[str, Place] = {}
+        self.exact_places: dict[str, Place] = {}
         for region in self.regions.values():
             for name in (region.name, *region.aliases, *region.municipalities):
-                # Keyed by folded words, so "Minden-Lübbecke" and "minden luebbecke" meet.
-                key = words(name)
-                self._places.setdefault(" ".join(key), Place(name, region.id))
-                if len(key) > 1 and key[0] in ("kreis", "stadt"):  # "Kreis Paderborn" → paderborn
-                    self._places.setdefault(" ".join(key[1:]), Place(name, region.id))
+                # Keyed by folded words, so "Minden-Lübbecke" and "minden luebbecke" meet;
+                # the exact keys keep apart what that folding merges (Neu(e)nkirchen).
+                for form in (name, *short_forms(name)):
+                    place = Place(name, region.id)
+                    self._places.setdefault(" ".join(words(form)), place)
+                    self.exact_places.setdefault(" ".join(exact_words(form)), place)
+        self.ambiguous_places = {" ".join(words(n)) for n in self.ambiguous_names}
 
     def get(self, entry_id: str) -> Entry | None:
         """Return the entry with ``entry_id``, if any."""

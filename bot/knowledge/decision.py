@@ -168,7 +168,8 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
            limits: Thresholds = Thresholds()) -> Decision:
     """Match ``question`` and decide between answer, choices and unknown."""
     intent = intent_of(question)
-    place, rest = find_place(question, kb.places, matcher.index.postings)
+    place, rest = find_place(question, kb.places, matcher.index.postings, kb.ambiguous_places,
+                             kb.exact_places)
     # Place names are not knowledge words; left in, they would count as unknown words.
     candidates = matcher.rank(" ".join(rest) if place else question)
     if place is not None:

@@ -214,6 +214,7 @@ def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
     regions: dict[str, Region] = {}
     groups: list[list[str]] = []
     outside: dict[str, str] = {}
+    ambiguous: list[str] = []
     for item in parsed:
         model = item.model
         if isinstance(model, Programme | Contact | Term):
@@ -221,9 +222,11 @@ def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
         elif isinstance(model, RegionsFile):
             for region in model.regions:
                 regions.setdefault(region.id, region)
+            ambiguous.extend(model.ambiguous_names)
         elif isinstance(model, SynonymsFile):
             groups.extend(model.groups)
         elif isinstance(model, OutsideFile):
             for topic in model.topics:
                 outside.update(dict.fromkeys(topic.words, topic.topic))
-    return KnowledgeBase(entries, regions, groups, outside_words=outside)
+    return KnowledgeBase(entries, regions, groups, outside_words=outside,
+                         ambiguous_names=ambiguous)

@@ -104,6 +104,10 @@ class RegionsFile(BaseModel):
     verified_on: GermanDate
     sources: list[Url] = Field(min_length=1)
     regions: list[Region] = Field(min_length=1)
+    ambiguous_names: list[Text] = Field(
+        default_factory=list,
+        description="Ortsnamen, die auch gewöhnliche Wörter sind (Lage, Löhne): nur mit "
+                    "„in“, „aus“, „bei“ … davor als Ort verstanden")
 
 
 class SynonymsFile(BaseModel):

@@ -60,6 +60,17 @@ def fold(text: str) -> str:
     return folded
 
 
+def exact_words(text: str) -> list[str]:
+    """Return the words of ``text`` folded without the ae/oe/ue step, which merges names.
+
+    "Neuenkirchen" and "Neunkirchen" are two places that :func:`words` makes one.
+    """
+    folded = text.casefold()
+    for old, new in _REPLACEMENTS[:7]:  # ä, ö, ü, ß and accents; not the digraphs
+        folded = folded.replace(old, new)
+    return [w for w in _NON_WORD.split(_THOUSANDS.sub("", folded)) if w]
+
+
 def words(text: str) -> list[str]:
     """Return the folded words of ``text`` (no punctuation, stopwords kept)."""
     return [w for w in _NON_WORD.split(fold(text)) if w]

@@ -2,39 +2,54 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Mapping
 
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.base import Place
-from bot.knowledge.normalize import STOPWORDS, stem, words
+from bot.knowledge.normalize import STOPWORDS, exact_words, stem, words
 
 _MAX_WORDS = 3
 _FUZZY_CUTOFF = 88
 _GENERIC = {"kreis", "stadt", "gemeinde", "region", "bezirk", "land"}
+_PLACE_CUES = {"in", "aus", "bei", "nach", "von", "um", "stadt", "gemeinde", "raum", "richtung"}
 
 
 def find_place(
-    question: str, places: dict[str, Place], known_terms: Container[str] = frozenset()
+    question: str, places: dict[str, Place], known_terms: Container[str] = frozenset(),
+    ambiguous: Container[str] = frozenset(), exact: Mapping[str, Place] | None = None,
 ) -> tuple[Place | None, list[str]]:
     """Return the place named in ``question`` and the question's words without it.
 
     Longer names win ("bad driburg" before "driburg"); single words may carry a
-    typo, but never when the word is a known knowledge term of its own.
+    typo, but never when the word is a known knowledge term of its own. A name that is
+    an ordinary word too ("werden löhne gefördert?") counts only after "in", "aus", "bei" …
+    ``exact`` tells apart names the folding merges ("Neuenkirchen", "Neunkirchen").
     """
+    exact = exact or {}
     tokens = words(question)
+    exact_tokens = exact_words(question)
+    aligned = len(exact_tokens) == len(tokens)
     for size in range(_MAX_WORDS, 0, -1):
         for start in range(len(tokens) - size + 1):
             key = " ".join(tokens[start : start + size])
-            if key in places and key not in _GENERIC:
-                return places[key], _without(tokens, start, size)
-    return _fuzzy(tokens, places, known_terms)
+            if key in places and key not in _GENERIC and (
+                    key not in ambiguous or _cued(tokens, start)):
+                found = exact.get(" ".join(exact_tokens[start : start + size])) if aligned else None
+                return found or places[key], _without(tokens, start, size)
+    return _fuzzy(tokens, places, known_terms, ambiguous)
 
 
-def _fuzzy(tokens: list[str], places: dict[str, Place],
-           known_terms: Container[str]) -> tuple[Place | None, list[str]]:
+def _cued(tokens: list[str], start: int) -> bool:
+    """Tell whether the word at ``start`` follows a word that introduces a place."""
+    return start > 0 and tokens[start - 1] in _PLACE_CUES
+
+
+def _fuzzy(tokens: list[str], places: dict[str, Place], known_terms: Container[str],
+           ambiguous: Container[str]) -> tuple[Place | None, list[str]]:
     """Find a place name with a typo ("porta westfallica", "brackel")."""
-    names = list(places)
+    # An ordinary word is no place even with a typo ("wetterr", "lager" near "Lage").
+    names = [name for name in places if name not in ambiguous]
     for size in range(_MAX_WORDS, 0, -1):
         for start in range(len(tokens) - size + 1):
             span = tokens[start : start + size]
