@@ -34,6 +34,11 @@ class GroupCommit:
         self._timer: asyncio.TimerHandle | None = None
         self._background: set[asyncio.Task[None]] = set()
 
+    @property
+    def pending(self) -> bool:
+        """Tell whether outcomes wait to be written (e.g. after the database went away)."""
+        return bool(self._pending)
+
     def add(self, outcome: Outcome) -> None:
         """Queue an outcome; it is committed within the window or by :meth:`flush`."""
         self._pending.append(outcome)

@@ -125,6 +125,12 @@ class ReminderEngine:
         """Send everything that is due now, batch by batch."""
         result = SweepResult()
         async with self._lock:
+            if self._commits.pending:
+                # Outcomes of messages already delivered wait for the database. Write them
+                # before claiming anything: once their leases expire, a claim would take
+                # the same rows over and send them a second time. While the write fails,
+                # this raises and nothing is claimed.
+                await self._commits.flush()
             for _ in range(_MAX_BATCHES_PER_SWEEP):
                 claimed = await asyncio.to_thread(
                     self._outbox.claim_due, self._clock.now(), self.config.worker_id,

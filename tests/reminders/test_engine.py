@@ -261,3 +261,44 @@ async def test_a_messenger_that_is_not_configured_neither_fails_nor_unsubscribes
     with db_engine.begin() as conn:
         late = dict(conn.execute(select(table.c.dedupe_key, table.c.late)).all())  # type: ignore[arg-type]
     assert late == {"m": True, "t": False}
+
+
+class CutOutbox:
+    """The real outbox, except that writing outcomes fails while ``down`` is set."""
+
+    def __init__(self, outbox: OutboxRepository) -> None:
+        self.outbox = outbox
+        self.down = False
+
+    def finish(self, outcomes: object, worker: str) -> None:
+        if self.down:
+            raise ConnectionError("connection to the database was cut")
+        self.outbox.finish(outcomes, worker)  # type: ignore[arg-type]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.outbox, name)
+
+
+async def test_a_database_cut_while_sending_doubles_nothing(
+    outbox: OutboxRepository, sender: FakeSender, clock: FixedClock, chat_owner: Owner,
+    make_row: MakeRow,
+) -> None:
+    outbox.insert([make_row(chat_owner(str(n)), f"k{n}", NINE, dt.date(2027, 10, 23))
+                   for n in range(16)], NINE)
+    cut = CutOutbox(outbox)
+    clock.set(NINE)
+    engine = ReminderEngine(cut, sender, clock,  # type: ignore[arg-type]
+                            config=EngineConfig(worker_id="w1"))
+    cut.down = True
+    with pytest.raises(ConnectionError):
+        await engine.sweep()  # all 16 delivered, none of it written
+    assert len(sender.deliveries) == 16
+    clock.advance(dt.timedelta(minutes=6))  # the claims' lease has run out meanwhile
+    with pytest.raises(ConnectionError):
+        await engine.sweep()
+    cut.down = False
+    clock.advance(dt.timedelta(minutes=1))
+    await engine.sweep()
+    await engine.sweep()
+    assert len(sender.deliveries) == 16, "outcomes are written again, messages never resent"
+    assert outbox.count_by_state() == {State.SENT: 16}
