@@ -12,6 +12,7 @@ closes.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import logging
 import signal
@@ -35,6 +36,8 @@ from bot.storage.records import Recipient
 from bot.transports.base import RoutingSender, Transport
 
 logger = logging.getLogger(__name__)
+# How long a shutdown waits for reminders under way before the transports close.
+SHUTDOWN_GRACE = dt.timedelta(seconds=30)
 
 TransportFactory = Callable[[Settings, Dialogue, Storage], list[Transport]]
 
@@ -109,17 +112,37 @@ async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, 
     _install_signals(stop)
     scheduler.start()
     logger.info("Förderlotse runs with %s", ", ".join(t.name for t in transports))
+    # The transports close only after the reminders: a sweep under way must still reach its
+    # chats and write its outcomes, or a restart sends those reminders again.
+    closing = asyncio.Event()
     try:
         async with asyncio.TaskGroup() as group:
             for transport in transports:
-                group.create_task(transport.run(stop))
+                group.create_task(transport.run(closing))
             group.create_task(watcher.run(stop))
+            group.create_task(_stop_in_order(stop, closing, engine, scheduler, reminders))
     finally:
         # No new jobs; let a running sweep finish its batch instead of cancelling it.
         scheduler.pause()
         await reminders.idle()
         scheduler.shutdown(wait=False)
         logger.info("Förderlotse stopped")
+
+
+async def _stop_in_order(stop: asyncio.Event, closing: asyncio.Event, engine: ReminderEngine,
+                         scheduler: AsyncIOScheduler, reminders: ReminderScheduler) -> None:
+    """On stop: claim nothing more, let the sweep finish (bounded), then close the transports."""
+    try:
+        await stop.wait()
+        engine.stop_claiming()
+        scheduler.pause()
+        try:
+            await asyncio.wait_for(reminders.idle(), SHUTDOWN_GRACE.total_seconds())
+        except TimeoutError:
+            logger.warning("Reminders still sending after %s; stopping anyway (they are sent "
+                           "again after the lease)", SHUTDOWN_GRACE)
+    finally:
+        closing.set()
 
 
 async def _warn_unconfigured(storage: Storage, running: set[str]) -> None:

@@ -120,6 +120,11 @@ class ReminderEngine:
         self._commits = GroupCommit(outbox, self.config.worker_id, self.config.commit_window)
         # Overlapping sweeps in one process would be safe, but would only compete.
         self._lock = asyncio.Lock()
+        self._claiming = True
+
+    def stop_claiming(self) -> None:
+        """Claim nothing more (shutdown); the batch under way still finishes."""
+        self._claiming = False
 
     async def sweep(self) -> SweepResult:
         """Send everything that is due now, batch by batch."""
@@ -132,6 +137,8 @@ class ReminderEngine:
                 # this raises and nothing is claimed.
                 await self._commits.flush()
             for _ in range(_MAX_BATCHES_PER_SWEEP):
+                if not self._claiming:
+                    break
                 claimed = await asyncio.to_thread(
                     self._outbox.claim_due, self._clock.now(), self.config.worker_id,
                     self.config.lease, self.config.batch_size)

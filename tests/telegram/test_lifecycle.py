@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable
 
 import pytest
 
-from bot.app import Storage
-from bot.clock import FixedClock
+from bot.app import Storage, open_storage
+from bot.clock import BERLIN, FixedClock
 from bot.dialogue.core import Dialogue
 from bot.errors import TransportError
 from bot.runner import serve
 from bot.settings import Settings
+from bot.storage.records import Recipient
 from bot.transports.registry import configured_transports
 from bot.transports.telegram import TelegramConfig, TelegramTransport
 from tests.telegram import updates
@@ -102,3 +104,31 @@ async def test_a_wrong_token_stops_the_start_with_a_clear_error(
     transport = make_transport(FOERDERLOTSE_TELEGRAM_TOKEN="999:falsch")  # noqa: S106
     with pytest.raises(TransportError, match="FOERDERLOTSE_TELEGRAM_TOKEN"):
         await transport.run(asyncio.Event())
+
+
+async def test_a_stop_in_the_middle_of_a_sweep_sends_nothing_twice(
+        api: FakeBotApi, env: dict[str, str], clock: FixedClock) -> None:
+    """SIGTERM (the signal handler sets ``stop``) while reminders go out, then a restart."""
+    settings = Settings.from_env(env)
+    storage = open_storage(settings, clock)
+    chats = range(200, 240)
+    for chat in chats:
+        storage.subscriptions.add_personal_reminder(
+            Recipient("telegram", str(chat)), dt.date(2026, 11, 27), "Belege sammeln")
+    storage.close()
+    clock.set(dt.datetime(2026, 11, 27, 9, 0, 5, tzinfo=BERLIN))
+    api.send_delay = 0.05  # each message takes a while: the stop lands mid-sweep
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, clock, configured_transports, stop))
+    await api.wait_for(lambda: api.sending >= 5, seconds=20)
+    stop.set()
+    await asyncio.wait_for(task, 40)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, clock, configured_transports, stop))
+    await api.wait_for(lambda: len({int(m["chat_id"]) for m in api.sent()}) == len(chats),
+                       seconds=30)
+    await asyncio.sleep(0.3)
+    stop.set()
+    await asyncio.wait_for(task, 40)
+    per_chat = Counter(int(m["chat_id"]) for m in api.sent())
+    assert per_chat == dict.fromkeys(chats, 1)
