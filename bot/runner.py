@@ -133,7 +133,12 @@ async def _stop_in_order(stop: asyncio.Event, closing: asyncio.Event, engine: Re
                          scheduler: AsyncIOScheduler, reminders: ReminderScheduler) -> None:
     """On stop: claim nothing more, let the sweep finish (bounded), then close the transports."""
     try:
-        await stop.wait()
+        # A transport may end the bot itself (the console at the end of its input).
+        waiting = [asyncio.create_task(e.wait()) for e in (stop, closing)]
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        for task in waiting:
+            task.cancel()
+        stop.set()
         engine.stop_claiming()
         scheduler.pause()
         try:
