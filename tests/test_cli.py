@@ -133,7 +133,7 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "eval", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"Katalog", "Blind, Kalibrierung", "Blind, Prüfung"}
+    assert set(report) == {"Katalog", "Blind, Kalibrierung", "Blind, Prüfung", "Blind, Abschluss"}
     held_out = report["Blind, Prüfung"]
     assert held_out["in_scope"] >= 150
     assert held_out["out_of_scope"] >= 50

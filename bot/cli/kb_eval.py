@@ -1,7 +1,8 @@
 """``foerderlotse kb eval``: answer quality on the labelled question sets.
 
-Without ``--questions`` it measures the three shipped sets: the catalogue (a regression set),
-the blind calibration part and the blind held-out part, whose figures are the honest ones.
+Without ``--questions`` it measures the shipped sets: the catalogue (a regression set), the
+blind calibration part, and two blind held-out parts, whose figures are the honest ones (the
+last, "Abschluss", was written after the decision was fitted and measured once).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ SETS = (
     ("Katalog", "questions.yaml"),
     ("Blind, Kalibrierung", "eval/blind-kalibrierung.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
+    ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
