@@ -139,15 +139,21 @@ def settings_for(account: Account, data_dir: Path, allowed: str) -> Settings:
     return Settings(shipped_knowledge_dir(), data_dir, None, environ=MappingProxyType(env))
 
 
-@contextlib.asynccontextmanager
-async def running_bot(account: Account, data_dir: Path, clock: FixedClock,
-                      allowed: str = "@alice-*:localhost") -> AsyncIterator[Bot]:
-    """Run the real transport (real dialogue, real SQLite) until the block ends."""
+async def _wired(account: Account, data_dir: Path, clock: FixedClock,
+                 allowed: str) -> tuple[Storage, MatrixTransport]:
+    """Build the real transport on a real dialogue and SQLite storage."""
     settings = settings_for(account, data_dir, allowed)
     storage = await asyncio.to_thread(open_storage, settings, clock)
     holder = await asyncio.to_thread(load_knowledge, settings, clock)
     dialogue = await asyncio.to_thread(build_dialogue, holder, clock, storage)
-    transport = matrix.create(settings, dialogue, storage)
+    return storage, matrix.create(settings, dialogue, storage)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(account: Account, data_dir: Path, clock: FixedClock,
+                      allowed: str = "@alice-*:localhost") -> AsyncIterator[Bot]:
+    """Run the real transport (real dialogue, real SQLite) until the block ends."""
+    storage, transport = await _wired(account, data_dir, clock, allowed)
     stop = asyncio.Event()
     task = asyncio.create_task(transport.run(stop))
     ready = asyncio.create_task(transport.connection.ready.wait())
@@ -167,11 +173,7 @@ async def running_bot(account: Account, data_dir: Path, clock: FixedClock,
 async def run_briefly(account: Account, data_dir: Path, clock: FixedClock,
                       seconds: float) -> None:
     """Run the transport for ``seconds`` whatever happens (e.g. against a dead homeserver)."""
-    settings = settings_for(account, data_dir, "@alice-*:localhost")
-    storage = await asyncio.to_thread(open_storage, settings, clock)
-    holder = await asyncio.to_thread(load_knowledge, settings, clock)
-    dialogue = await asyncio.to_thread(build_dialogue, holder, clock, storage)
-    transport = matrix.create(settings, dialogue, storage)
+    storage, transport = await _wired(account, data_dir, clock, "@alice-*:localhost")
     stop = asyncio.Event()
     task = asyncio.create_task(transport.run(stop))
     try:
