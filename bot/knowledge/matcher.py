@@ -84,11 +84,20 @@ class Matcher:
         rare = self.index.unknown_idf
         # Only the strongest few can be named: naming an entry matches its title, which
         # weighs most. Checking names further down cost 40 % of the ranking time.
-        ranked = [self._rerank(doc, (value / total, value / known, known / total, value / rare),
-                               query, terms if i < MENTION_SHORTLIST else None)
+        ranked = [(*self._rerank(doc, value / total, query,
+                                 terms if i < MENTION_SHORTLIST else None), doc, value)
                   for i, (doc, value) in enumerate(shortlist)]
-        ranked.sort(key=lambda c: c.score, reverse=True)
-        return ranked[:limit]
+        ranked.sort(key=lambda r: r[0], reverse=True)
+        # Candidates (frozen dataclasses, costly to make) only for the ones returned.
+        return [self._candidate(doc, score, mention, (value / known, known / total, value / rare))
+                for score, mention, doc, value in ranked[:limit]]
+
+    def _candidate(self, number: int, score: float, mention: float,
+                   shares: tuple[float, float, float]) -> Candidate:
+        doc = self.index.docs[number]
+        known, known_share, evidence = shares
+        return Candidate(doc.entry_id, doc.kind, doc.title, score, min(known, 1.0), mention,
+                         known_share, evidence)
 
     def _units(self, words: list[str]) -> list[_Unit]:
         stems = [self._canonical(stem(w)) for w in words]
@@ -186,9 +195,9 @@ class Matcher:
             if value > best.get(doc, 0.0):
                 best[doc] = value
 
-    def _rerank(self, number: int, shares: tuple[float, float, float, float], query: str,
-                terms: dict[str, float] | None) -> Candidate:
-        coverage, known, known_share, evidence = shares
+    def _rerank(self, number: int, coverage: float, query: str,
+                terms: dict[str, float] | None) -> tuple[float, float]:
+        """Return the final score and the mention of one shortlisted entry."""
         doc = self.index.docs[number]
         # token_sort_ratio on pre-sorted phrases: a plain ratio, scored in one C call.
         hit = process.extractOne(query, doc.phrases, scorer=fuzz.ratio)
@@ -201,8 +210,8 @@ class Matcher:
         # message ("Verein", "Projekt", "Kinder"): naming is what people do when they know.
         named = mention if mention >= FULL_MENTION else 0.0
         score = (1 - MENTION_SHARE) * score + MENTION_SHARE * named
-        return Candidate(doc.entry_id, doc.kind, doc.title, round(min(score, 1.0), 4),
-                         min(known, 1.0), mention, known_share, evidence)
+        return round(min(score, 1.0), 4), mention
+
 
 def _mention(name: Name, terms: dict[str, float]) -> float:
     """Return the idf-weighted share of ``name`` the question names (typos count less)."""
