@@ -241,3 +241,31 @@ def test_the_packaged_knowledge_is_named_and_never_written_to(
     assert main(["kb", "new", "begriff", "mein-begriff"]) == 2
     assert "kein Ort für eigene Einträge" in capsys.readouterr().out
     assert not list(packaged.rglob("mein-begriff*"))
+
+
+STORAGE_FAULTS = {
+    "data folder is a file": {"FOERDERLOTSE_DATA_DIR": "/etc/hostname"},
+    "data folder cannot be made": {"FOERDERLOTSE_DATA_DIR": "/proc/foerderlotse-test"},
+    "not a database file": {"FOERDERLOTSE_DATA_DIR": "{junk}"},
+    "unsupported URL": {"FOERDERLOTSE_DATABASE_URL": "mysql://bot@127.0.0.1/bot"},
+    "garbled URL": {"FOERDERLOTSE_DATABASE_URL": "postgresql://::::"},
+    "unknown database": {"FOERDERLOTSE_DATABASE_URL":
+                         "postgresql://postgres@127.0.0.1:5432/gibt_es_nicht"},
+    "unknown user": {"FOERDERLOTSE_DATABASE_URL": "postgresql://niemand@127.0.0.1:5432/test"},
+    "nothing listening": {"FOERDERLOTSE_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/test"},
+}
+
+
+@pytest.mark.parametrize("fault", STORAGE_FAULTS)
+@pytest.mark.parametrize("command", [("db", "status"), ("chat",)])
+def test_storage_faults_get_one_clear_line_and_no_traceback(
+        fault: str, command: tuple[str, ...], tmp_path: Path) -> None:
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "foerderlotse.db").write_text("kein SQLite", encoding="utf-8")
+    env = {k: v.format(junk=junk) for k, v in STORAGE_FAULTS[fault].items()}
+    result = run_cli(*command, cwd=tmp_path, env=env, stdin="")
+    assert result.returncode in (2, 3), result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("Fehler:")]
+    assert len(line) < 300

@@ -53,10 +53,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Fehler: Die Datenbank ist nicht nutzbar ({reason}). {_advice(reason)}",
               file=sys.stderr)
         return 3
-    except Exception:
-        logger.exception("Unexpected error")
-        print("Fehler: Etwas Unerwartetes ist schiefgegangen; Einzelheiten stehen oben im "
-              "Protokoll.", file=sys.stderr)
+    except OSError as exc:
+        # A data folder that is a file, not writable, or a full disk: say where.
+        logger.debug("File error", exc_info=exc)
+        where = f" auf „{exc.filename}“" if exc.filename else ""
+        print(f"Fehler: Kein Zugriff{where} ({exc.strerror or exc}). Bitte "
+              "FOERDERLOTSE_DATA_DIR und die Rechte des Ordners prüfen.", file=sys.stderr)
+        return 3
+    except Exception as exc:
+        # One line for the user; the traceback only at DEBUG, redacted like every log line.
+        logger.debug("Unexpected error", exc_info=exc)
+        print(f"Fehler: Etwas Unerwartetes ist schiefgegangen ({type(exc).__name__}). "
+              "Einzelheiten zeigt FOERDERLOTSE_LOG_LEVEL=DEBUG.", file=sys.stderr)
         return 70
 
 

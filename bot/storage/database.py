@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.errors import ConfigError
 from bot.storage.private import private_dir, private_file
@@ -44,6 +45,11 @@ def database_url(data_dir: Path, url: str | None = None) -> str:
         # -wal and -shm files the database file's mode.
         private_dir(data_dir)
         return f"sqlite:///{private_file(data_dir / DEFAULT_FILE).resolve()}"
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError):
+        raise ConfigError("FOERDERLOTSE_DATABASE_URL ist keine gültige Adresse – erwartet z. B. "
+                          "postgresql://nutzer@host/datenbank") from None
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
