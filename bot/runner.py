@@ -122,7 +122,7 @@ async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, 
             group.create_task(watcher.run(stop))
             group.create_task(_stop_in_order(stop, closing, engine, scheduler, reminders))
     finally:
-        # No new jobs; let a running sweep finish its batch instead of cancelling it.
+        # Normally _stop_in_order did this already; it matters when a transport failed.
         scheduler.pause()
         await reminders.idle()
         scheduler.shutdown(wait=False)

@@ -23,6 +23,7 @@ from bot.dialogue.sanitize import clean
 from bot.dialogue.smalltalk import smalltalk_reply, yes_or_no
 from bot.errors import UserError
 from bot.knowledge.decision import Decision, Intent
+from bot.knowledge.matcher import Candidate
 from bot.knowledge.models import Programme
 from bot.knowledge.service import Knowledge
 from bot.logs import fingerprint
@@ -185,12 +186,12 @@ class Dialogue:
 
     def _answer_reply(self, knowledge: Knowledge, decision: Decision, question: str) -> Reply:
         base = knowledge.base
-        top = [c for c in decision.candidates if c.score >= 1.0 and c.kind == "kontakt"]
-        chosen = top if decision.intent is Intent.CONTACT and top else decision.candidates[:1]
+        offices = _routed_offices(decision)
+        chosen = offices or decision.candidates[:1]
         region = decision.place.region_id if decision.place else None
         texts = [answers.entry_text(base, base.entries[c.entry_id], self.today(),
                                     decision.intent, region, question) for c in chosen[:2]]
-        if decision.place is not None and top:
+        if decision.place is not None and any(map(_is_office, decision.candidates)):
             texts.insert(0, f"Für {decision.place.name} ist zuständig:")
         return Reply("\n\n".join(texts), actions=self._actions(chosen[0].entry_id))
 
@@ -254,12 +255,21 @@ class Dialogue:
         return ()
 
 
+def _is_office(candidate: Candidate) -> bool:
+    """Tell whether ``candidate`` is an office a place question was routed to."""
+    return candidate.score >= 1.0 and candidate.kind == "kontakt"
+
+
+def _routed_offices(decision: Decision) -> list[Candidate]:
+    """Return the offices a place question was routed to (empty for any other answer)."""
+    if decision.intent is not Intent.CONTACT:
+        return []
+    return [c for c in decision.candidates if _is_office(c)]
+
+
 def _shown_entry(decision: Decision) -> str:
     """Return the entry an answer is about: a routed place question's office, else the best."""
-    offices = [c for c in decision.candidates if c.score >= 1.0 and c.kind == "kontakt"]
-    if decision.intent is Intent.CONTACT and offices:
-        return offices[0].entry_id
-    return decision.candidates[0].entry_id
+    return (_routed_offices(decision) or decision.candidates)[0].entry_id
 
 
 def _cleaned(message: IncomingMessage) -> IncomingMessage:

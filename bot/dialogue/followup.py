@@ -33,7 +33,8 @@ def follow_up(decision: Decision, question: str, last: Entry | None) -> Decision
         intent = Intent.CONTACT if intent is Intent.GENERAL else intent
     elif intent is Intent.GENERAL and not leads:
         return None
-    candidate = Candidate(last.id, last.kind, last.title, 1.0, 1.0, 1.0, 1.0)
+    candidate = Candidate(last.id, last.kind, last.title, score=1.0, known=1.0, mention=1.0,
+                          known_share=1.0)
     return Decision("answer", [candidate], decision.place, intent, confidence=1.0)
 
 

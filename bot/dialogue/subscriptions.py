@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from bot.dialogue.core import Dialogue
 
 ABO_EXAMPLE = "z. B. /abo Heimat-Scheck 14,3 oder /abo Heimat oder /abo Kreis Höxter"
-_WEEKS = re.compile(r"[0-9]{1,3}")
+# A small count typed by a user (weeks, a reminder's number): ASCII digits, at most three.
+_SMALL_NUMBER = re.compile(r"[0-9]{1,3}")
 MAX_LISTED = 15
 _ALL = {"alle", "alles", "all"}
 MAX_TEXT = 200
@@ -190,7 +191,7 @@ class SubscriptionCommands:
         if fold(args) in _ALL:
             count = await asyncio.to_thread(self._unsubscribe_all, recipient)
             return Reply(f"Alle Abos beendet ({count}).")
-        if _WEEKS.fullmatch(args):
+        if _SMALL_NUMBER.fullmatch(args):
             return await self._delete_reminder(recipient, int(args))
         target = self.resolve(args)
         removed = await asyncio.to_thread(self._repo.unsubscribe, recipient, target.kind,
@@ -212,7 +213,7 @@ class SubscriptionCommands:
 
     async def fristen(self, message: IncomingMessage, args: str) -> Reply:
         """Show the next deadlines of this chat's subscriptions, or all in N weeks."""
-        if args and not (_WEEKS.fullmatch(args) and 1 <= int(args) <= 104):
+        if args and not (_SMALL_NUMBER.fullmatch(args) and 1 <= int(args) <= 104):
             raise UserError("Bitte die Wochen als Zahl von 1 bis 104, z. B. /fristen 8")
         today = self._dialogue.today()
         base = self._dialogue.knowledge.base

@@ -112,7 +112,7 @@ def inputs(count: int, seed: int) -> Iterator[tuple[str, str, str | None]]:
         yield (category, *make(category, rng))
 
 
-def _markup_problem(rendered: str) -> bool:
+def markup_problem(rendered: str) -> bool:
     return any(not ALLOWED_TAGS.fullmatch(tag) for tag in TAG.findall(rendered))
 
 
@@ -143,7 +143,7 @@ async def run(count: int, seed: int, data_dir: Path) -> dict[str, Counter[str]]:
         found["apologies"] += reply.text == APOLOGY
         telegram = "".join(m.html for m in telegram_render(reply))
         content = matrix.reply(reply)
-        found["markup"] += _markup_problem(telegram) or _markup_problem(
+        found["markup"] += markup_problem(telegram) or markup_problem(
             content.get("formatted_body", ""))
         found["mentions"] += content.get("m.mentions") != {}
     logged = storage.questions.since(started - dt.timedelta(minutes=1))

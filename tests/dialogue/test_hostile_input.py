@@ -20,8 +20,15 @@ from bot.knowledge.service import Knowledge
 from bot.storage.question_log import LoggedQuestion
 from bot.transports.matrix.render import Renderer
 from bot.transports.telegram.render import render as telegram_render
-from tests.bench.redteam import COMMANDS, INVISIBLE, MARKUP, MENTIONS, ODD_DIGITS, WORDS
-from tests.bench.redteam import _markup_problem as markup_problem
+from tests.bench.redteam import (
+    COMMANDS,
+    INVISIBLE,
+    MARKUP,
+    MENTIONS,
+    ODD_DIGITS,
+    WORDS,
+    markup_problem,
+)
 
 SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
 PIECES = st.one_of(
