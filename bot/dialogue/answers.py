@@ -23,6 +23,7 @@ _FUNDING_TYPES = {
     "voll": "Vollfinanzierung",
     "preisgeld": "Preisgeld",
     "freibetrag": "Steuerfreibetrag",
+    "unbekannt": "Finanzierungsart laut Quelle offen",
 }
 # Who a question says it is ("als Privatperson", "unser Verein"), folded, with the words an
 # entry's applicant list uses for them.

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from bot.knowledge.models import Contact, Programme, Term
+from bot.knowledge.models import Contact, Figures, Funding, Programme, Term
 from bot.knowledge.problems import Problem
 from bot.knowledge.yamlsource import SourceDocument
 
@@ -28,15 +28,44 @@ def entry_errors(model: BaseModel, file: str, source: SourceDocument) -> Iterato
         yield Problem(file, source.line_of(("funding", "uncertain")),
                       "„uncertain: true“ braucht eine „note“, die sagt, was die Quellen "
                       "jeweils nennen")
-    low, high = funding.amount_min, funding.amount_max
-    if low is not None and high is not None and low > high:
-        yield Problem(file, source.line_of(("funding", "amount_min")),
-                      f"Mindestbetrag {low} € liegt über dem Höchstbetrag {high} €")
+    for message, field in funding_errors(funding):
+        yield Problem(file, source.line_of(("funding", *field)), message)
     for i, rule in enumerate(model.deadlines):
         if getattr(rule, "uncertain", False) and not getattr(rule, "note", None):
             yield Problem(file, source.line_of(("deadlines", i, "uncertain")),
                           "„uncertain: true“ braucht eine „note“, die sagt, was die Quellen "
                           "jeweils nennen")
+
+
+def funding_errors(funding: Funding) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Yield (message, field path) for financing fields the Förderrechner cannot use."""
+    yield from _ranges(funding, ())
+    if funding.alternative is not None:
+        yield from _ranges(funding.alternative, ("alternative",))
+        if not funding.uncertain:
+            yield ("„alternative“ nennt abweichende Zahlen: bitte auch „uncertain: true“ "
+                   "setzen", ("alternative",))
+    kind = funding.type
+    if kind == "festbetrag" and funding.amount_max is None:
+        yield "Ein Festbetrag braucht „amount_max“ (den festen Betrag)", ("type",)
+    if kind == "anteil" and funding.share_max is None:
+        yield ("Eine Anteilfinanzierung braucht „share_max“ (die Förderquote); "
+               "ist sie unbekannt, „type: unbekannt“ wählen", ("type",))
+    if kind == "voll" and funding.share_max not in (None, 100):
+        yield "Eine Vollfinanzierung hat keine Förderquote unter 100 %", ("share_max",)
+    if funding.volunteer_rate is not None and funding.volunteer_work != "ja":
+        yield ("„volunteer_rate“ gilt nur mit „volunteer_work: ja“", ("volunteer_rate",))
+
+
+def _ranges(figures: Funding | Figures, at: tuple[str, ...]
+            ) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Yield a minimum above its maximum, for the grant and for the project costs."""
+    low, high = figures.amount_min, figures.amount_max
+    if low is not None and high is not None and low > high:
+        yield f"Mindestbetrag {low} € liegt über dem Höchstbetrag {high} €", (*at, "amount_min")
+    low, high = figures.cost_min, figures.cost_max
+    if low is not None and high is not None and low > high:
+        yield f"Mindestkosten {low} € liegen über den Höchstkosten {high} €", (*at, "cost_min")
 
 
 def entry_advice(model: BaseModel, file: str, source: SourceDocument,

@@ -208,10 +208,8 @@ def read_rows(path: Path) -> Iterator[dict[str, str]]:
 
 
 def _xlsx_rows(path: Path) -> list[dict[str, str]]:
-    try:
-        from openpyxl import load_workbook
-    except ImportError:
-        raise UserError("Für .xlsx bitte installieren: pip install 'foerderlotse[xlsx]'") from None
+    from openpyxl import load_workbook
+
     book = load_workbook(path, read_only=True, data_only=True)
     try:  # a read-only workbook keeps its file open until closed
         values = [["" if v is None else _cell(v) for v in row] for row in book.active.iter_rows(

@@ -15,22 +15,59 @@ from bot.knowledge.fields import Euro, GermanDate, Percent, Slug, Text, Url
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
-FundingType = Literal["festbetrag", "anteil", "fehlbedarf", "voll", "preisgeld", "freibetrag"]
+FundingType = Literal[
+    "festbetrag", "anteil", "fehlbedarf", "voll", "preisgeld", "freibetrag", "unbekannt"
+]
+# Who applies, as the Förderfinder asks it: a closed list, so that "Verein" in a
+# question and "Vereine, Initiativen" in an entry meet on the same word.
+ApplicantType = Literal["verein", "kommune", "kreis", "privatperson", "kuenstler", "schule"]
+# The fields of work the Förderfinder offers; an entry lists every field it funds.
+Area = Literal[
+    "heimat", "musik", "theater_tanz", "kunst", "kulturelle_bildung", "soziokultur",
+    "bau_denkmal", "engagement"
+]
+YesNoUnknown = Literal["ja", "nein", "unbekannt"]
 RegionType = Literal[
     "bund", "land", "landesteil", "regierungsbezirk", "kreis", "kreisfreie_stadt", "kulturregion"
 ]
 
 
-class Funding(BaseModel):
-    """How much money, and how it is computed."""
+class Figures(BaseModel):
+    """The figures a second source gives, where sources disagree (``funding.alternative``)."""
 
     model_config = _STRICT
-    type: FundingType = Field(description="Finanzierungsart")
-    amount_min: Euro | None = Field(None, description="Mindestbetrag in Euro")
-    amount_max: Euro | None = Field(None, description="Höchstbetrag in Euro")
-    share_max: Percent | None = Field(None, description="Höchster Anteil an den Kosten in %")
+    amount_min: Euro | None = Field(None, description="Mindestbetrag laut dieser Quelle")
+    amount_max: Euro | None = Field(None, description="Höchstbetrag laut dieser Quelle")
+    share_max: Percent | None = Field(None, description="Förderquote laut dieser Quelle")
+    cost_min: Euro | None = Field(None, description="Mindestkosten laut dieser Quelle")
+    cost_max: Euro | None = Field(None, description="Höchstkosten laut dieser Quelle")
+    source: Url | None = Field(None, description="Die Quelle dieser Zahlen")
+
+
+class Funding(BaseModel):
+    """How much money, and how it is computed (what the Förderrechner needs)."""
+
+    model_config = _STRICT
+    type: FundingType = Field(description="Finanzierungsart; „unbekannt“, wenn die Quelle nur "
+                                          "„bis zu“ nennt")
+    amount_min: Euro | None = Field(None, description="Mindestzuschuss in Euro")
+    amount_max: Euro | None = Field(None, description="Höchstzuschuss in Euro")
+    share_max: Percent | None = Field(None, description="Förderquote: höchster Anteil an den "
+                                                        "förderfähigen Kosten in %")
+    cost_min: Euro | None = Field(None, description="Mindestkosten des Projekts in Euro")
+    cost_max: Euro | None = Field(None, description="Höchste Gesamtkosten des Projekts in Euro")
     own_share: str | None = Field(None, description="Eigenanteil, z. B. „keiner“ oder „10 %“")
+    own_money_required: bool | None = Field(
+        None, description="Müssen Eigenmittel eingebracht werden? Leer, wenn die Quelle es "
+                          "nicht sagt")
+    own_share_min: Percent | None = Field(None, description="Mindest-Eigenanteil in %")
+    volunteer_work: YesNoUnknown = Field(
+        "unbekannt", description="Zählt Eigenleistung (ehrenamtliche Stunden)?")
+    volunteer_rate: Euro | None = Field(
+        None, description="Euro je Stunde Eigenleistung; leer: 15 € nach NRW-Regeln")
     uncertain: bool = Field(False, description="true, wenn Quellen verschiedene Beträge nennen")
+    alternative: Figures | None = Field(
+        None, description="Die abweichenden Zahlen der anderen Quelle (mit uncertain: true)")
     note: str | None = Field(None, description="Ergänzung in einem Satz")
 
 
@@ -53,9 +90,16 @@ class Programme(_Entry):
     summary: Text = Field(description="Worum es geht, zwei bis drei Sätze")
     funder: Text = Field(description="Fördergeber, z. B. Land NRW (MHKBD)")
     applicants: list[Text] = Field(min_length=1, description="Wer darf beantragen")
+    applicant_types: list[ApplicantType] = Field(
+        default_factory=list, description="Wer beantragen darf, für den Förderfinder")
     not_eligible: list[Text] = Field(default_factory=list, description="Wer nicht")
     regions: list[Slug] = Field(min_length=1, description="Fördergebiet: Regionskennungen")
     topics: list[Text] = Field(default_factory=list, description="Themen, z. B. Heimat")
+    areas: list[Area] = Field(default_factory=list,
+                              description="Sparten, die gefördert werden (Förderfinder)")
+    conditions: list[Text] = Field(
+        default_factory=list, description="Bedingungen, die der Förderfinder als „bitte "
+                                          "prüfen“ nennt, z. B. „nur ländliche Räume“")
     funding: Funding
     deadlines: list[DeadlineRule] = Field(min_length=1, description="Fristen")
     apply: Text = Field(description="Wie und wo man beantragt")

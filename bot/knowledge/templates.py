@@ -26,9 +26,18 @@ applicants: []            # wer darf beantragen, z. B. [Vereine, Initiativen]
 not_eligible: []          # wer nicht, z. B. [Kommunen]
 regions: [nrw]            # Fördergebiet: Kennungen aus regionen/, z. B. [kreis-hoexter]
 topics: []                # Themen, z. B. [Heimat, Ehrenamt]
+applicant_types: []       # für den Förderfinder: verein, kommune, kreis, privatperson, kuenstler, schule
+areas: []                 # Sparten: heimat, musik, theater_tanz, kunst, kulturelle_bildung,
+                          # soziokultur, bau_denkmal, engagement
+conditions: []            # was der Finder als „bitte prüfen“ nennt, z. B. [Nur ländliche Räume]
 funding:
-  type: festbetrag        # festbetrag | anteil | fehlbedarf | voll | preisgeld | freibetrag
-  amount_max:             # Höchstbetrag in Euro, z. B. 2.000 (leer lassen, wenn unbekannt)
+  type: unbekannt         # festbetrag | anteil | fehlbedarf | voll | preisgeld | freibetrag |
+                          # unbekannt (wenn die Quelle nur „bis zu“ nennt)
+  amount_max:             # Höchstzuschuss in Euro, z. B. 2.000 (leer lassen, wenn unbekannt)
+  # share_max: 80 %       # Förderquote (Pflicht bei type: anteil)
+  # cost_min: 2.000       # Mindestkosten des Projekts
+  # own_money_required: true   # müssen Eigenmittel eingebracht werden?
+  # volunteer_work: ja    # zählt Eigenleistung? ja | nein | unbekannt
 deadlines:
   - type: jaehrlich       # jaehrlich | datum | zweistufig | laufend | nach_aufruf
     dates: []             # z. B. [31.03.] – bei „laufend“ die Zeile löschen

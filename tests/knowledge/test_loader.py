@@ -126,7 +126,27 @@ def _mini_with(tmp_path: Path, old: str, new: str) -> list[str]:
     ("    dates: [31.03.]", "    dates: [31.03.]\n    uncertain: true",
      "programm.yaml:16: „uncertain: true“ braucht eine „note“"),
     ("  type: festbetrag", "  type: irgendwas",
-     "erlaubt: festbetrag, anteil, fehlbedarf, voll, preisgeld oder freibetrag"),
+     "erlaubt: festbetrag, anteil, fehlbedarf, voll, preisgeld, freibetrag oder unbekannt"),
+    # The Förderrechner's fields: each broken combination is named with its line.
+    ("  amount_max: 2.000", "  cost_min: 5.000\n  cost_max: 4.000",
+     "programm.yaml:12: Mindestkosten 5000 € liegen über den Höchstkosten 4000 €"),
+    ("  type: festbetrag\n  amount_max: 2.000", "  type: festbetrag",
+     "programm.yaml:11: Ein Festbetrag braucht „amount_max“"),
+    ("  type: festbetrag", "  type: anteil",
+     "programm.yaml:11: Eine Anteilfinanzierung braucht „share_max“"),
+    ("  type: festbetrag", "  type: voll\n  share_max: 80 %",
+     "programm.yaml:12: Eine Vollfinanzierung hat keine Förderquote unter 100 %"),
+    ("  amount_max: 2.000", "  amount_max: 2.000\n  volunteer_rate: 20",
+     "programm.yaml:13: „volunteer_rate“ gilt nur mit „volunteer_work: ja“"),
+    ("  amount_max: 2.000", "  amount_max: 2.000\n  alternative:\n    amount_max: 3.000",
+     "programm.yaml:13: „alternative“ nennt abweichende Zahlen: bitte auch „uncertain: true“"),
+    ("  amount_max: 2.000", "  amount_max: 2.000\n  uncertain: true\n  note: x\n"
+     "  alternative:\n    amount_min: 900\n    amount_max: 800",
+     "programm.yaml:16: Mindestbetrag 900 € liegt über dem Höchstbetrag 800 €"),
+    ("  amount_max: 2.000", "  amount_max: 2.000\n  volunteer_work: vielleicht",
+     "„volunteer_work“: „vielleicht“ ist nicht erlaubt – erlaubt: ja, nein oder unbekannt"),
+    ("topics: [Heimat]", "topics: [Heimat]\napplicant_types: [verein, sportclub]",
+     "programm.yaml:10: „applicant_types“: „sportclub“ ist nicht erlaubt"),
 ])
 def test_rules_the_knowledge_readme_states_are_checked(tmp_path: Path, old: str, new: str,
                                                        expected: str) -> None:
