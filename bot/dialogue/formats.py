@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 _SENTENCE_GAP = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9„])")
 
@@ -11,6 +12,19 @@ _SENTENCE_GAP = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9„])")
 def euro(amount: int) -> str:
     """Format whole euros with German thousands separators: ``2.000 €``."""
     return f"{amount:,} €".replace(",", ".")
+
+
+def money(amount: Decimal) -> str:
+    """Format euros with cents only where there are any: ``4.800 €``, ``4.800,40 €``."""
+    if amount == amount.to_integral_value():
+        return euro(int(amount))
+    whole = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{whole} €"
+
+
+def number(value: Decimal) -> str:
+    """Write 40 or 12,5: a German decimal comma and no trailing zeros."""
+    return f"{value.normalize():f}".replace(".", ",")
 
 
 def percent(value: float) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _DAY_MONTH = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.?\s*$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EURO = re.compile(r"^\s*(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?\s*(?:€|EUR|Euro)?\s*$", re.I)
+_RATE = re.compile(r"^(\d{1,4})(?:[.,](\d{1,2}))?$")
 _PERCENT = re.compile(r"^\s*(\d{1,3})(?:,(\d+))?\s*(?:%|Prozent)?\s*$", re.I)
 
 
@@ -79,6 +81,15 @@ def parse_euro(value: object) -> int:
     return int(m[1].replace(".", ""))
 
 
+def parse_hourly_rate(value: object) -> Decimal:
+    """Parse an hourly rate with cents: ``15``, ``12,50``, ``12.50 €``."""
+    text = str(value).strip().removesuffix("€").strip()
+    m = _RATE.match(text)
+    if isinstance(value, bool) or not m:
+        raise ValueError(f"„{value}“ ist kein Stundensatz – z. B. 15 oder 12,50")
+    return Decimal(f"{m[1]}.{m[2] or 0}")
+
+
 def parse_percent(value: object) -> float:
     """Parse ``80``, ``80 %`` or ``12,5 %`` into a number between 0 and 100."""
     text = str(value)
@@ -133,6 +144,12 @@ Euro = Annotated[
     int,
     BeforeValidator(parse_euro),
     WithJsonSchema({"type": ["string", "integer"], "examples": ["2.000"]}),
+]
+HourlyRate = Annotated[
+    Decimal,
+    BeforeValidator(parse_hourly_rate),
+    PlainSerializer(lambda d: f"{d:.2f}".replace(".", ","), return_type=str),
+    WithJsonSchema({"type": ["string", "number"], "examples": ["15", "12,50"]}),
 ]
 Percent = Annotated[
     float,

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from bot.knowledge.deadlines import DeadlineRule
-from bot.knowledge.fields import Euro, GermanDate, Percent, Slug, Text, Url
+from bot.knowledge.fields import Euro, GermanDate, HourlyRate, Percent, Slug, Text, Url
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -63,7 +63,7 @@ class Funding(BaseModel):
     own_share_min: Percent | None = Field(None, description="Mindest-Eigenanteil in %")
     volunteer_work: YesNoUnknown = Field(
         "unbekannt", description="Zählt Eigenleistung (ehrenamtliche Stunden)?")
-    volunteer_rate: Euro | None = Field(
+    volunteer_rate: HourlyRate | None = Field(
         None, description="Euro je Stunde Eigenleistung; leer: 15 € nach NRW-Regeln")
     uncertain: bool = Field(False, description="true, wenn Quellen verschiedene Beträge nennen")
     alternative: Figures | None = Field(

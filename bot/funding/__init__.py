@@ -1,0 +1,1 @@
+"""Förderfinder and Förderrechner: which programmes fit, and what a project would get."""
