@@ -36,6 +36,15 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply, e.g. the Kosten- und Finanzierungsplan as .xlsx."""
+
+    filename: str
+    media_type: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Reply:
     """Plain text (never markup) plus optional choices and action buttons.
 
@@ -48,3 +57,6 @@ class Reply:
     actions: tuple[Choice, ...] = field(default_factory=tuple)
     # A command the same user may confirm with a plain "ja" ("/daten-loeschen ja").
     confirm: str | None = None
+    # A file to send after the text: Telegram as a document, Matrix as an upload, the
+    # console writes it to its folder.
+    attachment: Attachment | None = None

@@ -5,16 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from nio import AsyncClient, AsyncClientConfig, MegolmEvent, RoomMessageText
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    MegolmEvent,
+    RoomEncryptedFile,
+    RoomMessageFile,
+    RoomMessageText,
+)
 
 from bot.app import Storage, build_dialogue, load_knowledge, open_storage
 from bot.clock import FixedClock
+from bot.dialogue.commands import Command
 from bot.settings import Settings, shipped_knowledge_dir
 from bot.transports import matrix
 from bot.transports.matrix.transport import MatrixTransport
@@ -71,7 +79,7 @@ class MatrixUser:
         assert hasattr(response, "rooms"), response
         for room_id, info in response.rooms.join.items():
             for event in info.timeline.events:
-                if isinstance(event, RoomMessageText):
+                if isinstance(event, RoomMessageText | RoomMessageFile | RoomEncryptedFile):
                     self.seen.setdefault(room_id, []).append(
                         Seen(event.sender, event.body, event.event_id,
                              event.source.get("content", {})))
@@ -139,21 +147,24 @@ def settings_for(account: Account, data_dir: Path, allowed: str) -> Settings:
     return Settings(shipped_knowledge_dir(), data_dir, None, environ=MappingProxyType(env))
 
 
-async def _wired(account: Account, data_dir: Path, clock: FixedClock,
-                 allowed: str) -> tuple[Storage, MatrixTransport]:
-    """Build the real transport on a real dialogue and SQLite storage."""
+async def _wired(account: Account, data_dir: Path, clock: FixedClock, allowed: str,
+                 commands: Sequence[Command] = ()) -> tuple[Storage, MatrixTransport]:
+    """Build the real transport on a real dialogue (plus ``commands``) and SQLite storage."""
     settings = settings_for(account, data_dir, allowed)
     storage = await asyncio.to_thread(open_storage, settings, clock)
     holder = await asyncio.to_thread(load_knowledge, settings, clock)
     dialogue = await asyncio.to_thread(build_dialogue, holder, clock, storage)
+    for command in commands:
+        dialogue.commands.add(command)
     return storage, matrix.create(settings, dialogue, storage)
 
 
 @contextlib.asynccontextmanager
 async def running_bot(account: Account, data_dir: Path, clock: FixedClock,
-                      allowed: str = "@alice-*:localhost") -> AsyncIterator[Bot]:
+                      allowed: str = "@alice-*:localhost",
+                      commands: Sequence[Command] = ()) -> AsyncIterator[Bot]:
     """Run the real transport (real dialogue, real SQLite) until the block ends."""
-    storage, transport = await _wired(account, data_dir, clock, allowed)
+    storage, transport = await _wired(account, data_dir, clock, allowed, commands)
     stop = asyncio.Event()
     task = asyncio.create_task(transport.run(stop))
     ready = asyncio.create_task(transport.connection.ready.wait())

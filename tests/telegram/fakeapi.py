@@ -1,8 +1,9 @@
 """A fake Telegram Bot API server: just enough of it for python-telegram-bot's real HTTP stack.
 
 It serves queued updates by long polling (honouring ``offset`` as Telegram does: an
-acknowledged update is gone for good), records every call, and can be scripted to answer
-a method with an error (429 with ``parameters.retry_after``, 403, 400, 502).
+acknowledged update is gone for good), records every call (uploaded files as
+:class:`Upload`), and can be scripted to answer a method with an error (429 with
+``parameters.retry_after``, 403, 400, 502).
 """
 
 from __future__ import annotations
@@ -28,6 +29,15 @@ ERRORS = {
     400: "Bad Request: message is too long",
     502: "Bad Gateway",
 }
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot posted as a multipart/form-data part."""
+
+    filename: str
+    content_type: str
+    data: bytes = field(repr=False)
 
 
 @dataclass
@@ -102,6 +112,11 @@ class FakeBotApi:
     def texts(self, chat_id: int | None = None) -> list[str]:
         return [m["text"] for m in self.sent(chat_id)]
 
+    def documents(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        """Parameters of accepted sendDocument calls; ``document`` is an :class:`Upload`."""
+        return [c.params for c in self.calls if c.method == "sendDocument" and c.status == 200
+                and (chat_id is None or int(c.params["chat_id"]) == chat_id)]
+
     async def wait_for(self, condition: Callable[[], bool], seconds: float = 10.0) -> None:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(condition), seconds)
@@ -163,6 +178,17 @@ class FakeBotApi:
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
                 "from": BOT, "text": params["text"]}
 
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, upload = int(params["chat_id"]), params["document"]
+        assert isinstance(upload, Upload), "the document must arrive as a file upload"
+        return {"message_id": next(self._message_ids), "date": 1_790_000_000,
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": BOT, "document": {"file_id": f"doc-{len(self.calls)}",
+                                          "file_unique_id": f"u-{len(self.calls)}",
+                                          "file_name": upload.filename,
+                                          "mime_type": upload.content_type,
+                                          "file_size": len(upload.data)}}
+
     async def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
         user = {"id": user_id, "is_bot": False, "first_name": "Mitglied"}
@@ -175,10 +201,13 @@ async def _params(request: web.Request) -> dict[str, Any]:
     if request.content_type == "application/json":
         data: dict[str, Any] = await request.json()
         return data
-    form = await request.post()
+    form = await request.post()  # form-encoded, or multipart/form-data when uploading files
     params: dict[str, Any] = {}
     for key, value in form.items():
-        text = value if isinstance(value, str) else ""
+        if isinstance(value, web.FileField):
+            params[key] = Upload(value.filename, value.content_type, value.file.read())
+            continue
+        text = value if isinstance(value, str) else bytes(value).decode()
         params[key] = json.loads(text) if key in _JSON_FIELDS else text
     return params
 

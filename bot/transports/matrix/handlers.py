@@ -16,12 +16,15 @@ from typing import Any
 from nio import InviteMemberEvent, MegolmEvent, RoomMemberEvent, RoomMessageText
 
 from bot.dialogue.core import Dialogue
-from bot.dialogue.messages import ChatRef, IncomingMessage, Reply
+from bot.dialogue.messages import Attachment, ChatRef, IncomingMessage, Reply
+from bot.errors import TransportError
 from bot.reminders.sender import RetryLater
 from bot.storage.records import Recipient
 from bot.storage.subscriptions import SubscriptionRepository
+from bot.transports.attachments import FILE_FAILED
 from bot.transports.matrix.client import call
 from bot.transports.matrix.connection import Connection
+from bot.transports.matrix.files import upload
 from bot.transports.matrix.mentions import addressed, names_of
 from bot.transports.matrix.render import Renderer
 
@@ -120,6 +123,19 @@ class SyncHandler:
         message = IncomingMessage(ChatRef(NAME, room.room_id), text, event.sender, is_group=group)
         reply = await self._dialogue.handle(message)
         await self._send(room.room_id, self.renderer.reply(reply), txn_for("reply", event.event_id))
+        if reply.attachment is not None:
+            await self._send_file(room, reply.attachment, event.event_id)
+
+    async def _send_file(self, room: Any, attachment: Attachment, event_id: str) -> None:
+        """Upload the reply's file and post it; if the upload fails, say so in one line."""
+        try:
+            content = await upload(self._connection.client, attachment, encrypt=room.encrypted)
+        except TransportError as error:
+            logger.warning("Could not upload a file for %s: %s", room.room_id, error)
+            await self._send(room.room_id, self.renderer.text(FILE_FAILED),
+                             txn_for("file-failed", event_id))
+            return
+        await self._send(room.room_id, content, txn_for("file", event_id))
 
     async def _welcome(self, room: Any, event: Any) -> None:
         reply = await self._dialogue.handle(IncomingMessage(ChatRef(NAME, room.room_id), "/start"))

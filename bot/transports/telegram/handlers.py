@@ -19,10 +19,12 @@ from telegram.ext import (
 )
 
 from bot.dialogue.core import APOLOGY, Dialogue
-from bot.dialogue.messages import ChatRef, IncomingMessage, Reply
+from bot.dialogue.messages import Attachment, ChatRef, IncomingMessage, Reply
+from bot.errors import TransportError
 from bot.reminders.sender import PermanentFailure, RetryLater
 from bot.storage.records import Recipient
 from bot.storage.subscriptions import SubscriptionRepository
+from bot.transports.attachments import FILE_FAILED
 from bot.transports.telegram import groups
 from bot.transports.telegram.commands import aliases, translate
 from bot.transports.telegram.flood import FloodGuard, Verdict
@@ -181,6 +183,18 @@ class Handlers:
             reply = await self._dialogue.handle(incoming)
         await self._delivery.send(where.chat_id, render(reply), REPLIES,
                                   reply_to=where.reply_to, thread=where.thread)
+        if reply.attachment is not None:
+            await self._send_file(where, reply.attachment)
+
+    async def _send_file(self, where: _Context, attachment: Attachment) -> None:
+        """Send the reply's file after its text; if that fails, say so in one line."""
+        try:
+            await self._delivery.send_file(where.chat_id, attachment, REPLIES,
+                                           thread=where.thread)
+        except TransportError as error:
+            logger.warning("Could not send a file to a Telegram chat: %s", error)
+            await self._delivery.send(where.chat_id, render(Reply(FILE_FAILED)), REPLIES,
+                                      thread=where.thread)
 
 
 async def _acknowledge(query: CallbackQuery) -> None:

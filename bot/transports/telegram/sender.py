@@ -17,8 +17,9 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
-from telegram import Bot, LinkPreviewOptions, ReplyParameters
+from telegram import Bot, InputFile, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -30,10 +31,11 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.dialogue.messages import Reply
+from bot.dialogue.messages import Attachment, Reply
 from bot.errors import TransportError
 from bot.reminders.sender import PermanentFailure, RetryLater
 from bot.storage.records import Recipient
+from bot.transports.attachments import safe_filename
 from bot.transports.telegram.render import Outgoing, render
 
 logger = logging.getLogger(__name__)
@@ -101,19 +103,42 @@ class Delivery:
         for index, message in enumerate(messages):
             # Once a part is out, a later retry would repeat it: wait in place instead.
             current = policy if index == 0 else RetryPolicy(max_wait=60.0, attempts=5)
-            chat_id = await self._one(chat_id, message, current, reply_to, thread)
+            chat_id = await self._retrying(chat_id, current, partial(
+                self._message, message, reply_to=reply_to, thread=thread))
             reply_to = None
 
-    async def _one(self, chat_id: int | str, message: Outgoing, policy: RetryPolicy,
-                   reply_to: int | None, thread: int | None) -> int | str:
+    async def send_file(self, chat_id: int | str, attachment: Attachment, policy: RetryPolicy,
+                        *, thread: int | None = None) -> None:
+        """Send ``attachment`` as a document (under its base name only).
+
+        Raises:
+            RetryLater: try again later.
+            PermanentFailure: the chat cannot be reached any more.
+            TransportError: Telegram rejected the file.
+
+        """
+        await self._retrying(chat_id, policy, partial(self._document, attachment, thread=thread))
+
+    async def _message(self, message: Outgoing, chat_id: int | str, *, reply_to: int | None,
+                       thread: int | None) -> None:
+        await self._bot.send_message(
+            chat_id, message.html, parse_mode=ParseMode.HTML,
+            reply_markup=message.keyboard, link_preview_options=_NO_PREVIEW,
+            message_thread_id=thread,
+            reply_parameters=None if reply_to is None else ReplyParameters(
+                reply_to, allow_sending_without_reply=True))
+
+    async def _document(self, attachment: Attachment, chat_id: int | str, *,
+                        thread: int | None) -> None:
+        document = InputFile(attachment.data, filename=safe_filename(attachment.filename))
+        await self._bot.send_document(chat_id, document=document, message_thread_id=thread)
+
+    async def _retrying(self, chat_id: int | str, policy: RetryPolicy,
+                        request: Callable[[int | str], Awaitable[None]]) -> int | str:
+        """Make ``request`` to the chat, following it if it moved; return the chat's id."""
         for attempt in range(1, policy.attempts + 1):
             try:
-                await self._bot.send_message(
-                    chat_id, message.html, parse_mode=ParseMode.HTML,
-                    reply_markup=message.keyboard, link_preview_options=_NO_PREVIEW,
-                    message_thread_id=thread,
-                    reply_parameters=None if reply_to is None else ReplyParameters(
-                        reply_to, allow_sending_without_reply=True))
+                await request(chat_id)
                 return chat_id
             except ChatMigrated as error:
                 logger.warning("A Telegram group became a supergroup; sending to its new id")
