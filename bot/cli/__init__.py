@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import logs
-from bot.cli import ask, chat, db, ics, kb, run
+from bot.cli import ask, chat, db, ics, kb, rechner, run
 from bot.errors import ConfigError, FoerderlotseError, KnowledgeError
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     kb.register(commands)
     ics.register(commands)
     db.register(commands)
+    rechner.register(commands)
     run.register(commands)
     return parser
 

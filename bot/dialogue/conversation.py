@@ -25,6 +25,8 @@ class ChatState:
     options: list[tuple[str, str]] = field(default_factory=list)  # (entry id, title)
     # A command to run when the same user answers "ja", e.g. "/daten-loeschen ja".
     confirm: tuple[str, str] | None = None  # (user id, command text)
+    # A guided dialogue in progress (Förderfinder, Förderrechner); see bot.dialogue.flows.
+    flow: object | None = None
 
 
 class Conversations:

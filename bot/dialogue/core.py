@@ -15,6 +15,8 @@ from bot.clock import Clock, berlin_today
 from bot.dialogue import answers
 from bot.dialogue.commands import Command, Parsed, Registry, parse
 from bot.dialogue.conversation import ChatState, Conversations
+from bot.dialogue.finder_flow import LEFT as FINDER_LEFT
+from bot.dialogue.finder_flow import PREFIX as FINDER_PREFIX
 from bot.dialogue.followup import follow_up
 from bot.dialogue.messages import ChatRef, Choice, IncomingMessage, Reply
 from bot.dialogue.picks import parse_pick
@@ -64,9 +66,11 @@ class Dialogue:
         self.commands = Registry()
         # What each chat talked about a moment ago: follow-ups, picks, a pending "ja".
         self.conversations = Conversations(clock)
+        from bot.dialogue.flows import Flows
         from bot.dialogue.info import info_commands
 
-        for command in (*info_commands(self), *commands):
+        self.flows = Flows(self)
+        for command in (*info_commands(self), *self.flows.commands(), *commands):
             self.commands.add(command)
 
     @property
@@ -104,6 +108,9 @@ class Dialogue:
         confirmed = await self._confirmation(message, state, text)
         if confirmed is not None:
             return confirmed
+        guided, left = self._guided(message, state, text)
+        if guided is not None:
+            return guided
         if state.options:
             number = parse_pick(text, [title for _, title in state.options])
             if number is not None:
@@ -111,11 +118,26 @@ class Dialogue:
         kind = smalltalk_reply(text)
         if kind is not None:
             return Reply(kind)
+        started = self.flows.from_question(message, text)
+        if started is not None:
+            return started
         answer = self.converse(message.chat, text, state)
         if self.recorder is not None:
             # After the answer and in the background: the database may be away.
             self.recorder.record(self._logged(message, text, answer.decision))
+        if left:
+            return replace(answer.reply, text=f"{answer.reply.text}\n\n{FINDER_LEFT}")
         return answer.reply
+
+    def _guided(self, message: IncomingMessage, state: ChatState,
+                text: str) -> tuple[Reply | None, bool]:
+        """Give the message to a running finder or calculator; say whether one was left."""
+        if state.flow is None:
+            return None, False
+        asking = self.flows.was_asking(state)
+        reply = self.flows.step(state, text)
+        self.conversations.save(message.chat, state)
+        return reply, asking and reply is None
 
     async def _command(self, message: IncomingMessage, parsed: Parsed, state: ChatState) -> Reply:
         command = self.commands.get(parsed.name)
@@ -123,6 +145,8 @@ class Dialogue:
             raise UserError(f"Den Befehl „/{parsed.name[:30]}“ kenne ich nicht. "
                             "Mit /hilfe sehen Sie alle Befehle.")
         reply = await command.handler(message, parsed.args)
+        # The handler may have started a flow in the chat's memory: build on what it saved.
+        state = self.conversations.get(message.chat)
         # "Zum Bestätigen …": a plain "ja" from the same person will do as well.
         state.confirm = (message.user_id, reply.confirm) if reply.confirm else None
         self.conversations.save(message.chat, state)
@@ -166,7 +190,9 @@ class Dialogue:
         decision = knowledge.ask(question)
         last = knowledge.base.get(state.entry_id) if state.entry_id else None
         decision = follow_up(decision, question, last) or decision
-        answer = self._reply(chat, question, decision)
+        calculated = self.flows.calculation(question, decision)
+        answer = (Answer(decision, calculated) if calculated is not None
+                  else self._reply(chat, question, decision))
         if decision.status == "answer":
             state.entry_id = _shown_entry(decision)
         state.options = ([(c.entry_id, c.title) for c in decision.options]
@@ -226,6 +252,8 @@ class Dialogue:
         data = message.callback or ""
         if data.startswith(ENTRY_PREFIX):
             return self.show(data[len(ENTRY_PREFIX):], message.chat)
+        if data.startswith(FINDER_PREFIX):
+            return self.flows.choose(message, data)
         subscribe = self.commands.get("abo")
         if data.startswith(SUBSCRIBE_PREFIX) and subscribe is not None:
             entry_id = data[len(SUBSCRIBE_PREFIX):]

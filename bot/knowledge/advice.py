@@ -81,3 +81,24 @@ def entry_advice(model: BaseModel, file: str, source: SourceDocument,
             yield Problem(file, source.line_of(("sources", i)),
                           f"Hinweis: „{url}“ ist nur die Startseite – bitte die Seite angeben, "
                           "auf der die Angabe steht, damit man sie nachprüfen kann")
+
+
+def finder_gaps(model: BaseModel, file: str, source: SourceDocument) -> Iterator[Problem]:
+    """Yield the fields a programme leaves open that the Förderfinder or -rechner would use.
+
+    The bot then says "bitte prüfen" instead of guessing; coordinators see the list with
+    ``kb check --streng``.
+    """
+    if not isinstance(model, Programme):
+        return
+    funding = model.funding
+    missing = [name for name, absent in (
+        ("applicant_types", not model.applicant_types),
+        ("areas", not model.areas),
+        ("funding.type (unbekannt)", funding.type == "unbekannt"),
+        ("funding.own_money_required", funding.own_money_required is None),
+        ("funding.volunteer_work (unbekannt)", funding.volunteer_work == "unbekannt"),
+    ) if absent]
+    if missing:
+        yield Problem(file, source.line_of(("id",)),
+                      "Förderfinder/-rechner: offen – " + ", ".join(missing))

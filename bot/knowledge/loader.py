@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bot.gcpause import building
-from bot.knowledge.advice import entry_advice, entry_errors
+from bot.knowledge.advice import entry_advice, entry_errors, finder_gaps
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.crosscheck import cross_check
 from bot.knowledge.models import (
@@ -60,6 +60,8 @@ class LoadResult:
     files: int = 0
     # Advice that does not stop loading ("Hinweis: …"), shown by ``kb check``.
     hints: list[Problem] = field(default_factory=list)
+    # Fields the Förderfinder and Förderrechner miss; ``kb check --streng`` shows them.
+    gaps: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -180,11 +182,14 @@ def load_directory(root: Path, today: dt.date,
     problems.extend(cross_check(knowledge, _origins(parsed), today))
     per_file = Counter(p.file for p in parsed)
     hints: list[Problem] = []
+    gaps: list[Problem] = []
     for item in parsed:
         problems.extend(entry_errors(item.model, item.file, item.source))
         hints.extend(entry_advice(item.model, item.file, item.source, per_file[item.file]))
+        gaps.extend(finder_gaps(item.model, item.file, item.source))
     problems.sort()
-    return LoadResult(None if problems else knowledge, problems, len(files), sorted(hints))
+    return LoadResult(None if problems else knowledge, problems, len(files), sorted(hints),
+                      sorted(gaps))
 
 
 def load_usable(root: Path, today: dt.date) -> LoadResult:

@@ -26,7 +26,8 @@ applicants: []            # wer darf beantragen, z. B. [Vereine, Initiativen]
 not_eligible: []          # wer nicht, z. B. [Kommunen]
 regions: [nrw]            # Fördergebiet: Kennungen aus regionen/, z. B. [kreis-hoexter]
 topics: []                # Themen, z. B. [Heimat, Ehrenamt]
-applicant_types: []       # für den Förderfinder: verein, kommune, kreis, privatperson, kuenstler, schule
+applicant_types: []       # für den Förderfinder: verein, kommune, kreis, privatperson,
+                          # kuenstler, schule
 areas: []                 # Sparten: heimat, musik, theater_tanz, kunst, kulturelle_bildung,
                           # soziokultur, bau_denkmal, engagement
 conditions: []            # was der Finder als „bitte prüfen“ nennt, z. B. [Nur ländliche Räume]
