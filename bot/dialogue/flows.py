@@ -132,6 +132,10 @@ class Flows:
         """Start the finder when a question asks which programmes fit; else None."""
         if _FINDER_ASK.search(fold(text)) is None:
             return None
+        if self._dialogue.knowledge.ask(text).outside is not None:
+            # "Welche Programme für unser Freibad?": a topic we do not cover gets the honest
+            # "weiß ich nicht", not a finder that would list culture programmes.
+            return None
         return self.start_finder(message, text)
 
     def calculation(self, question: str, decision: Decision) -> Reply | None:

@@ -28,6 +28,8 @@ def result_text(programme: Programme, costs: Costs, result: Result, plan: Plan |
     notes = notes_for(programme.funding, costs, result)
     if notes:
         parts += ["Hinweise:", *(f"• {n}" for n in notes)]
+    if programme.conditions:
+        parts += ["Bitte prüfen:", *(f"• {c}" for c in programme.conditions)]
     if plan is not None and not result.blocked:
         parts.append(_plan_summary(plan))
     parts.append(source_line(programme))

@@ -144,3 +144,15 @@ async def test_finder_back_and_cancel(chat: Transcript) -> None:
 async def test_an_old_finder_button_starts_afresh(chat: Transcript) -> None:
     assert (await chat.say(callback="f:applicant:kommune")).startswith("Förderfinder (2/4)")
     assert "nicht mehr aktuell" in await chat.say(callback="f:applicant:raumschiff")
+
+
+async def test_a_finder_question_about_a_topic_we_do_not_cover_gets_the_honest_unknown(
+        chat: Transcript) -> None:
+    text = await chat.say("Welche Förderprogramme für unseren Kunstrasenplatz kommen in Frage?")
+    assert text.startswith("Dazu weiß ich leider nichts Sicheres.")
+
+
+async def test_the_calculation_names_the_programmes_conditions(chat: Transcript) -> None:
+    text = await chat.say("/rechner Heimat-Zeugnis Kosten 400.000")
+    assert text.startswith("Zuschuss Heimat-Zeugnis: voraussichtlich 320.000 €.")
+    assert "Bitte prüfen:\n• Nur große Projekte mit Kosten ab 100.000 €" in text
