@@ -97,8 +97,10 @@ class Flows:
         """Give ``text`` to the chat's running flow; None when the flow does not take it."""
         flow = state.flow
         if isinstance(flow, FinderState):
+            holding_results = flow.asking is None
             reply = self._finder().step(flow, text)
-            if reply is None or flow.done:
+            # Results stay for "warum nicht …?" while the chat asks other things meanwhile.
+            if flow.done or (reply is None and not holding_results):
                 state.flow = None
             return reply
         if isinstance(flow, RechnerState):

@@ -156,3 +156,10 @@ async def test_the_calculation_names_the_programmes_conditions(chat: Transcript)
     text = await chat.say("/rechner Heimat-Zeugnis Kosten 400.000")
     assert text.startswith("Zuschuss Heimat-Zeugnis: voraussichtlich 320.000 €.")
     assert "Bitte prüfen:\n• Nur große Projekte mit Kosten ab 100.000 €" in text
+
+
+async def test_results_stay_for_why_not_while_other_questions_are_answered(
+        chat: Transcript) -> None:
+    await chat.say("Welche Förderung passt zu uns? Heimatverein in Nieheim, Ortschronik, 4.500 €")
+    assert (await chat.say("bis wann läuft der heimatscheck?")).startswith("Heimat-Scheck – Frist")
+    assert (await chat.say("warum nicht Heimat-Fonds?")).startswith("Heimat-Fonds passt nicht:")
