@@ -55,8 +55,9 @@ _SKIP = {"egal", "weiss nicht", "weis nicht", "keine ahnung", "unbekannt", "uber
          "ueberall", "noch offen", "offen", "ka", "k a", "-"}
 
 
-def _first(text: str, groups: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
-    padded = f" {' '.join(words(text))} "
+def _first(text: str, groups: tuple[tuple[str, tuple[str, ...]], ...],
+           ignore: str = "") -> str | None:
+    padded = f" {' '.join(w for w in words(text) if not (ignore and w.startswith(ignore)))} "
     for value, cues in groups:
         if any(f" {cue}" in padded for cue in cues):
             return value
@@ -70,10 +71,10 @@ def read_applicant(text: str) -> str | None:
 
 def read_area(text: str) -> str | None:
     """Return the field of work a text names ("Chorkonzert" → musik)."""
-    found = _first(text, _AREA_WORDS)
+    # "Künstlerin" names who applies, not the field: it does not make a project "Kunst".
+    found = _first(text, _AREA_WORDS, ignore="kunstler")
     if found is None:
         # Compounds: "Chorkonzert", "Dorfgeschichte" – look inside the words as well.
-        # "Künstlerin" names who applies, not the field: it does not make a project "Kunst".
         joined = " ".join(w for w in words(text) if not w.startswith("kunstler"))
         for value, cues in _AREA_WORDS:
             if any(len(cue) >= 4 and cue.strip() in joined for cue in cues):
