@@ -171,9 +171,10 @@ async def _purge_questions(settings: Settings, storage: Storage, clock: Clock) -
 
 async def _tell_coordinators(settings: Settings, sender: RoutingSender, text: str) -> None:
     dedupe = hashlib.sha256(text.encode()).hexdigest()[:16]
-    for transport, chat in settings.coordinators:
+    for coordinator in settings.coordinators:
         try:
-            await sender.send(Recipient(transport, chat), text, dedupe_id=f"kb-{dedupe}")
+            await sender.send(Recipient(coordinator.transport, coordinator.chat), text,
+                              dedupe_id=f"kb-{dedupe}")
         except Exception:  # a coordinator we cannot reach must not stop the bot
             logger.exception("Could not tell coordinator %s:%s about knowledge problems",
-                             transport, chat)
+                             coordinator.transport, coordinator.chat)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 _SHIPPED = Path(__file__).resolve().parent / "_shipped_knowledge"
 _CHECKOUT = Path(__file__).resolve().parent.parent / "knowledge"
@@ -51,6 +54,23 @@ def _default_data_dir(env: Mapping[str, str]) -> Path:
 
 
 @dataclass(frozen=True)
+class Coordinator:
+    """A person in a Kreis culture office: curates knowledge, answers handed-off questions.
+
+    ``kreise`` empty means responsible everywhere. ``chat`` is where the bot writes to
+    them: a Telegram user id (their private chat) or a Matrix user id (a direct room).
+    """
+
+    transport: str
+    chat: str
+    kreise: tuple[str, ...] = ()
+
+    def covers(self, region_ids: set[str]) -> bool:
+        """Tell whether this coordinator is responsible for a place in ``region_ids``."""
+        return not self.kreise or bool(region_ids.intersection(self.kreise))
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable; deploy/foerderlotse.env.example lists every variable."""
 
@@ -59,8 +79,8 @@ class Settings:
     database_url: str | None  # None: an SQLite file in data_dir
     log_level: str = "INFO"
     environ: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    # Chats that get knowledge problems: ("matrix", "@anna:kreis-hoexter.de"), ("telegram", "12345")
-    coordinators: tuple[tuple[str, str], ...] = ()
+    # People who get knowledge problems and handed-off questions, optionally per Kreis.
+    coordinators: tuple[Coordinator, ...] = ()
     reload_seconds: float = 2.0
     question_retention_days: int = 180
 
@@ -101,14 +121,18 @@ class Settings:
         return [s for s in found if s]
 
 
-def _coordinators(text: str) -> tuple[tuple[str, str], ...]:
+def _coordinators(text: str) -> tuple[Coordinator, ...]:
+    """Parse ``matrix:@anna:kreis-hoexter.de=kreis-hoexter+kreis-lippe,telegram:12345``."""
     found = []
     for item in filter(None, (part.strip() for part in text.split(","))):
-        transport, _, chat = item.partition(":")
-        if not transport.isalpha() or not transport.islower() or not chat:
+        who, _, kreise = item.partition("=")
+        transport, _, chat = who.strip().partition(":")
+        regions = tuple(k.strip() for k in kreise.split("+") if k.strip())
+        if (not transport.isalpha() or not transport.islower() or not chat
+                or any(not _SLUG.fullmatch(r) for r in regions)):
             raise ConfigError(f"FOERDERLOTSE_COORDINATORS: „{item}“ – erwartet z. B. "
-                              "matrix:@anna:kreis-hoexter.de oder telegram:12345")
-        found.append((transport, chat))
+                              "matrix:@anna:kreis-hoexter.de=kreis-hoexter oder telegram:12345")
+        found.append(Coordinator(transport, chat.strip(), regions))
     return tuple(found)
 
 

@@ -45,3 +45,20 @@ def test_plain_postgresql_urls_use_psycopg3(tmp_path: Path) -> None:
 def test_a_setting_out_of_range_gets_a_clear_message(value: str) -> None:
     with pytest.raises(ConfigError, match="FOERDERLOTSE_QUESTION_RETENTION_DAYS"):
         Settings.from_env({"FOERDERLOTSE_QUESTION_RETENTION_DAYS": value})
+
+
+def test_coordinators_may_be_tied_to_kreise() -> None:
+    settings = Settings.from_env({"FOERDERLOTSE_COORDINATORS": (
+        "matrix:@anna:kreis-hoexter.de=kreis-hoexter, telegram:12345, "
+        "matrix:@ben:kreis-lippe.de=kreis-lippe+kreis-herford")})
+    anna, anyone, ben = settings.coordinators
+    assert (anna.transport, anna.chat, anna.kreise) == (
+        "matrix", "@anna:kreis-hoexter.de", ("kreis-hoexter",))
+    assert anyone.kreise == () and anyone.covers({"kreis-borken"})
+    assert ben.covers({"kreis-herford", "rb-detmold"}) and not ben.covers({"kreis-hoexter"})
+
+
+@pytest.mark.parametrize("value", ["telegram", "Matrix:@a:b", "telegram:1=Kreis Höxter"])
+def test_a_malformed_coordinator_gets_a_clear_message(value: str) -> None:
+    with pytest.raises(ConfigError, match="FOERDERLOTSE_COORDINATORS"):
+        Settings.from_env({"FOERDERLOTSE_COORDINATORS": value})
