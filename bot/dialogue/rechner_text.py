@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from bot.dialogue import formats
 from bot.dialogue.answers import funding_text, source_line
-from bot.funding.calculator import Costs, Finding, Result, gap
+from bot.funding.calculator import Costs, Finding, Result, gap, own_money_used
 from bot.funding.plan import Plan
 from bot.knowledge.models import Funding, Programme
 
@@ -68,6 +68,10 @@ def notes_for(funding: Funding, costs: Costs, result: Result) -> list[str]:
     for finding, say in _SAYINGS:
         if finding in found:
             notes.append(say(funding, costs, result))
+    used = own_money_used(costs, result.grant or Decimal(0))
+    if used < costs.own_money:
+        notes.append(f"Von Ihren Eigenmitteln braucht der Plan nur {formats.money(used)}; "
+                     "mehr Geld als Kosten darf ein Plan nicht ausweisen.")
     if funding.uncertain and funding.note:
         notes.append(f"Unsichere Angaben: {funding.note}")
     return notes
