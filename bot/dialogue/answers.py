@@ -171,6 +171,12 @@ def _contact_names(kb: KnowledgeBase, ids: list[str], region_id: str | None) -> 
         # "Heimat-Scheck in Brakel": name the Bezirksregierung for Brakel, not all three.
         chain = {r.id for r in kb.region_chain(region_id)}
         local = [c.id for c in kb.contacts() if c.id in ids and chain & set(c.responsible_for)]
+        nearest = kb.contacts_for(region_id)
+        if not local and nearest:
+            # "RKP in Recklinghausen": none of the programme's offices covers the Ruhr region;
+            # listing the other regions' offices would send the asker to the wrong one.
+            return (f"für Ihre Region kenne ich keine eigene Stelle – wenden Sie sich bitte an: "
+                    f"{nearest[0].title}")
         ids = local or ids
     return ", ".join(kb.entries[i].title for i in ids if i in kb.entries)
 

@@ -8,6 +8,9 @@ re-checked.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import PurePath
 from urllib.parse import urlsplit
@@ -17,6 +20,8 @@ from pydantic import BaseModel
 from bot.knowledge.models import Contact, Figures, Funding, Programme, Term
 from bot.knowledge.problems import Problem
 from bot.knowledge.yamlsource import SourceDocument
+
+_UP_TO = re.compile(r"\bbis zu\b", re.IGNORECASE)
 
 
 def entry_errors(model: BaseModel, file: str, source: SourceDocument) -> Iterator[Problem]:
@@ -76,6 +81,11 @@ def entry_advice(model: BaseModel, file: str, source: SourceDocument,
     if entries_in_file == 1 and PurePath(file).stem != model.id:
         yield Problem(file, source.line_of(("id",)),
                       f"Hinweis: Die Datei sollte „{model.id}.yaml“ heißen, wie die Kennung")
+    if isinstance(model, Programme) and model.funding.type == "festbetrag" and any(
+            _UP_TO.search(text) for text in (model.summary, model.funding.note or "")):
+        yield Problem(file, source.line_of(("funding", "type")),
+                      "Hinweis: Festbetrag, aber der Text sagt „bis zu“ – ein Höchstbetrag ist "
+                      "kein Festbetrag; nennt die Quelle keine Finanzierungsart: type: unbekannt")
     for i, url in enumerate(model.sources):
         if urlsplit(url).path.strip("/") == "" and not urlsplit(url).query:
             yield Problem(file, source.line_of(("sources", i)),
@@ -102,3 +112,18 @@ def finder_gaps(model: BaseModel, file: str, source: SourceDocument) -> Iterator
     if missing:
         yield Problem(file, source.line_of(("id",)),
                       "Förderfinder/-rechner: offen – " + ", ".join(missing))
+
+
+def bulk_stamp(dates: list[tuple[str, dt.date]], root: str) -> Iterator[Problem]:
+    """Yield a hint when most entries share one ``verified_on``: a sign of a bulk stamp.
+
+    ``verified_on`` is the day a person compared the entry with its source; the same day on
+    more than half of all entries rarely means that.
+    """
+    if len(dates) < 6:
+        return
+    day, count = Counter(d for _, d in dates).most_common(1)[0]
+    if count * 2 > len(dates):
+        yield Problem(root, 1, f"Hinweis: {count} von {len(dates)} Einträgen tragen dasselbe "
+                               f"Prüfdatum {day:%d.%m.%Y} – „verified_on“ ist der Tag, an dem "
+                               "jemand den Eintrag mit der Quelle verglichen hat")

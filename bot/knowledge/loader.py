@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bot.gcpause import building
-from bot.knowledge.advice import entry_advice, entry_errors, finder_gaps
+from bot.knowledge.advice import bulk_stamp, entry_advice, entry_errors, finder_gaps
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.crosscheck import cross_check
 from bot.knowledge.models import (
@@ -187,6 +187,9 @@ def load_directory(root: Path, today: dt.date,
         problems.extend(entry_errors(item.model, item.file, item.source))
         hints.extend(entry_advice(item.model, item.file, item.source, per_file[item.file]))
         gaps.extend(finder_gaps(item.model, item.file, item.source))
+    stamped = [(i.file, i.model.verified_on) for i in parsed
+               if isinstance(i.model, Programme | Contact | Term)]
+    hints.extend(bulk_stamp(stamped, f"{root.name}/"))
     problems.sort()
     return LoadResult(None if problems else knowledge, problems, len(files), sorted(hints),
                       sorted(gaps))

@@ -131,3 +131,13 @@ async def test_hostile_input_gets_no_apology(chat: Transcript, text: str) -> Non
 
 async def test_invisible_characters_do_not_hide_a_name(chat: Transcript) -> None:
     assert (await chat.say("Heimat\u200bscheck\u202e Frist")).startswith("Heimat-Scheck – Frist")
+
+
+async def test_a_region_without_its_own_office_is_told_so_and_sent_to_the_bezirksregierung(
+        chat: Transcript) -> None:
+    text = await chat.say("Wer ist beim Regionalen Kultur Programm für Recklinghausen zuständig?")
+    assert text.startswith(
+        "Regionales Kultur Programm NRW – Ansprechstelle: für Ihre Region kenne ich keine eigene "
+        "Stelle – wenden Sie sich bitte an: Bezirksregierung Münster – Heimatförderung")
+    text = await chat.say("Und wer ist es für Münster?")
+    assert "Kulturbüro Münsterland" in text.split("\n")[0]

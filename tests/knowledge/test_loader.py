@@ -161,3 +161,17 @@ def test_home_page_sources_and_file_names_get_a_hint_but_load(tmp_path: Path) ->
     assert result.ok
     assert any("„https://example.org“ ist nur die Startseite" in line for line in found)
     assert any("sollte „test-scheck.yaml“ heißen" in line for line in found)
+
+
+def test_a_festbetrag_described_as_bis_zu_gets_a_hint(tmp_path: Path) -> None:
+    found = _mini_with(tmp_path, "  amount_max: 2.000", "  amount_max: 2.000\n"
+                       "  note: Bis zu 2.000 € je Projekt.")
+    assert any("programm.yaml:11: Hinweis: Festbetrag, aber der Text sagt „bis zu“" in line
+               for line in found), found
+
+
+def test_the_same_check_date_on_most_entries_is_called_a_bulk_stamp() -> None:
+    result = load_directory(Path(__file__).parents[2] / "knowledge", TODAY)
+    stamps = [h.message for h in result.hints if "dasselbe Prüfdatum" in h.message]
+    assert len(stamps) == 1
+    assert stamps[0].startswith("Hinweis: 61 von 61 Einträgen tragen dasselbe Prüfdatum")
