@@ -75,6 +75,8 @@ def _advice(reason: str) -> str:
         return "Die Datei ist beschädigt: bitte die Sicherung zurückspielen."
     if "readonly" in reason or "read-only" in reason or "unable to open" in reason:
         return "Bitte prüfen, ob der Bot in FOERDERLOTSE_DATA_DIR schreiben darf."
+    if "password authentication failed" in reason:
+        return "Bitte Benutzer und Passwort in FOERDERLOTSE_DATABASE_URL prüfen."
     if "locked" in reason:
         return "Ein anderes Programm hält die Datei gesperrt; bitte später erneut versuchen."
     return "Bitte FOERDERLOTSE_DATABASE_URL prüfen und ob der Datenbankserver läuft."

@@ -18,6 +18,8 @@ from bot.storage import (
 )
 from bot.storage.migrate import current_revision, head_revision
 
+STATUS_BUSY_SECONDS = 2.0
+
 
 def register(commands: Any) -> None:
     """Add ``db upgrade`` and ``db status``."""
@@ -42,7 +44,8 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     """Print the revision and the health of the database; exit 1 when outdated or damaged."""
-    engine = create_db_engine(_url(args))
+    # A locked file is a finding, not a reason to hang for the bot's 30 s busy timeout.
+    engine = create_db_engine(_url(args), busy_seconds=STATUS_BUSY_SECONDS)
     try:
         current = current_revision(engine)
         damage = problems(engine) if current else []

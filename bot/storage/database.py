@@ -62,8 +62,13 @@ def database_url(data_dir: Path, url: str | None = None) -> str:
     return url
 
 
-def create_db_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and immediate write transactions."""
+def create_db_engine(url: str, busy_seconds: float = _SQLITE_BUSY_SECONDS,
+                     **kwargs: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and immediate write transactions.
+
+    ``busy_seconds`` is how long SQLite waits for another program's lock: long for the bot,
+    short for a diagnostic such as ``db status`` that should say "gesperrt" quickly.
+    """
     if make_url(url).get_backend_name() != "sqlite":
         # Without a connect timeout a server behind a dropping firewall hangs a caller for
         # minutes; with one, the caller learns within seconds that the database is away.
@@ -72,7 +77,7 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         return create_engine(url, pool_pre_ping=True, pool_timeout=POSTGRES_CONNECT_SECONDS,
                              connect_args=connect_args, **kwargs)
     engine = create_engine(
-        url, connect_args={"timeout": _SQLITE_BUSY_SECONDS, "check_same_thread": False},
+        url, connect_args={"timeout": busy_seconds, "check_same_thread": False},
         **kwargs,
     )
     event.listen(engine, "connect", _sqlite_on_connect)
