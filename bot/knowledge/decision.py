@@ -193,10 +193,16 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
     return Decision("answer", routed + others, place, Intent.CONTACT)
 
 
+OWN_OFFICE_BONUS = 0.2
+
+
 def _offices(kb: KnowledgeBase, matcher: Matcher, question: str, place: Place) -> list[Candidate]:
     """Return the offices for ``place``, the one the question fits best first."""
     scores = {c.entry_id: c.score for c in matcher.rank(question, limit=20)}
-    offices = sorted(kb.contacts_for(place.region_id), key=lambda c: -scores.get(c.id, 0.0))
+    # A Kreis's own office leads unless the question fits a wider one clearly better
+    # ("Projektdatenblatt im Münsterland" → the RKP's regional office).
+    offices = sorted(kb.contacts_for(place.region_id), key=lambda c: -(
+        scores.get(c.id, 0.0) + (OWN_OFFICE_BONUS if len(c.responsible_for) == 1 else 0.0)))
     return [Candidate(c.id, c.kind, c.title, 1.0) for c in offices]
 
 
