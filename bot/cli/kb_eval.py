@@ -1,8 +1,9 @@
 """``foerderlotse kb eval``: answer quality on the labelled question sets.
 
 Without ``--questions`` it measures the shipped sets: the catalogue (a regression set), the
-blind calibration part, and two blind held-out parts, whose figures are the honest ones (the
-last, "Abschluss", was written after the decision was fitted and measured once).
+blind calibration part, and three blind held-out parts, whose figures are the honest ones
+("Abschluss" and "Neu" were written after the decision was fitted; "Neu" by new writers in a
+later session).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ SETS = (
     ("Blind, Kalibrierung", "eval/blind-kalibrierung.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
+    ("Blind, Neu", "eval/blind-neu.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
