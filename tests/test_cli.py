@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 
 from bot import settings as settings_module
+from bot.app import open_storage
 from bot.cli import main
+from bot.clock import SystemClock
 from bot.dialogue.smalltalk import BYE_REPLY, GREETING_REPLY, THANKS_REPLY
 from bot.settings import Settings
-from bot.storage import create_db_engine, database_url
+from bot.storage import LoggedQuestion, Recipient, create_db_engine, database_url
+from bot.storage.handoff import Outgoing
 from bot.storage.testing import temporary_postgres_database
 from tests.conftest import DATA
 
@@ -133,7 +136,9 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "eval", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"Katalog", "Blind, Kalibrierung", "Blind, Prüfung", "Blind, Abschluss"}
+    assert set(report) == {"Katalog", "Blind, Kalibrierung", "Blind, Prüfung", "Blind, Abschluss",
+                           "Blind, Neu"}
+    assert report["Blind, Neu"]["cut_texts"] == 0
     held_out = report["Blind, Prüfung"]
     assert held_out["in_scope"] >= 150
     assert held_out["out_of_scope"] >= 50
@@ -269,3 +274,47 @@ def test_storage_faults_get_one_clear_line_and_no_traceback(
     assert "Traceback" not in result.stderr
     [line] = [x for x in result.stderr.splitlines() if x.startswith("Fehler:")]
     assert len(line) < 300
+
+
+def test_kb_gaps_lists_answered_cases_and_kb_new_drafts_a_term_from_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FOERDERLOTSE_DATA_DIR", str(tmp_path / "data"))
+    knowledge = tmp_path / "wissen"
+    shutil.copytree(DATA / "mini", knowledge)
+    storage = open_storage(Settings.from_env(), SystemClock())
+    storage.questions.record(LoggedQuestion(SystemClock().now(), "telegram", "unknown",
+                                            "Wer bezahlt unsere Backhaus-Orgel?"))
+    number = storage.handoff.open_case("Wer bezahlt die Reparatur der Backhaus-Orgel?", None,
+                                       Recipient("telegram", "11"), lambda n: [])
+    storage.handoff.close(number, "Der Heimatverein hat einen Orgelfonds.\nFragen Sie dort.",
+                          lambda a: Outgoing(a, f"h:{number}:antwort", "x"))
+    still_open = storage.handoff.open_case("Offen?", None, Recipient("telegram", "11"),
+                                           lambda n: [])
+    storage.close()
+    assert main(["kb", "gaps", "--knowledge", str(knowledge)]) == 0
+    out = capsys.readouterr().out
+    assert f"Fall {number} (" in out
+    assert "  Antwort: Der Heimatverein hat einen Orgelfonds." in out
+    assert main(["kb", "gaps", "--json", "--knowledge", str(knowledge)]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["gruppen"][0]["fälle"] == str(number)  # the question fits the group
+    assert [case["fall"] for case in found["faelle"]] == [number]
+    new = ["kb", "new", "begriff", "backhaus-orgel", "--knowledge", str(knowledge)]
+    assert main([*new, "--aus-fall", str(still_open)]) == 2
+    assert "ist noch nicht beantwortet" in capsys.readouterr().out
+    assert main([*new, "--aus-fall", "99"]) == 2
+    assert main(["kb", "new", "programm", "orgel", "--aus-fall", str(number),
+                 "--knowledge", str(knowledge)]) == 2
+    assert main([*new, "--aus-fall", str(number)]) == 0
+    draft = knowledge / "begriffe" / "backhaus-orgel.yaml"
+    text = draft.read_text(encoding="utf-8")
+    assert "  Der Heimatverein hat einen Orgelfonds.\n  Fragen Sie dort.\n" in text
+    assert '  - "Wer bezahlt die Reparatur der Backhaus-Orgel?"' in text
+    assert "sources: []               # TODO: Quelle" in text
+    capsys.readouterr()
+    assert main(["kb", "check", str(knowledge)]) == 1  # no source yet
+    assert "backhaus-orgel.yaml" in capsys.readouterr().out
+    draft.write_text(text.replace("sources: []", "sources: [https://example.org/orgelfonds]"),
+                     encoding="utf-8")
+    assert main(["kb", "check", str(knowledge)]) == 0
