@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+
+# Asks the transport whether the sender administers the group they write in.
+AdminCheck = Callable[[], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -18,13 +22,21 @@ class ChatRef:
 
 @dataclass(frozen=True)
 class IncomingMessage:
-    """Something a user sent: text, or the data of a button they pressed."""
+    """Something a user sent: text, or the data of a button they pressed.
+
+    ``is_admin`` is asked, not told: the core awaits it only before a command that
+    changes a group's data (see :mod:`bot.dialogue.roles`). Most group messages are
+    questions, and on Telegram the answer costs a ``getChatMember`` request, so a
+    ready-made flag would spend that request on every message. ``None`` means nobody
+    can tell (or it is no group); in a group the core then refuses such commands.
+    """
 
     chat: ChatRef
     text: str = ""
     user_id: str = ""
     is_group: bool = False
     callback: str | None = None
+    is_admin: AdminCheck | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,8 @@ class ConsoleTransport:
                 return
             if line.strip():
                 reply = await self._dialogue.handle(IncomingMessage(CHAT, line.strip(), "local"))
+                if reply is None:  # no flood limit is set for the console; never happens
+                    continue
                 prefix = "Lotse: " if interactive else ""
                 self._stdout.write(prefix + render(reply) + "\n\n")
                 if reply.attachment is not None:

@@ -16,6 +16,7 @@ import pytest
 
 from bot import logs
 from bot.clock import BERLIN, FixedClock
+from bot.dialogue.roles import ADMINS_ONLY
 from bot.dialogue.smalltalk import THANKS_REPLY
 from bot.reminders.engine import ReminderEngine
 from bot.storage.records import Recipient
@@ -190,6 +191,38 @@ async def test_group_room_answers_commands_and_mentions_only(
             await asyncio.sleep(1)
             await alice.sync()
         assert len(alice.messages_from(room, bot_account.user_id)) == 3
+    finally:
+        await bob.close()
+
+
+async def test_in_a_group_room_only_admins_change_its_data(
+    register: Callable[[str], Account], alice: MatrixUser, tmp_path: Path, clock: FixedClock,
+) -> None:
+    """The core's rule on Matrix: power level 50 or more, or the creator (room version 12)."""
+    bot_account = register("bot")
+    bob = MatrixUser(register("alice-bob"), tmp_path / "bob")
+    await bob.login()
+    try:
+        async with running_bot(bot_account, tmp_path / "bot", clock) as bot:
+            room = await alice.create_room([bot.user_id, bob.account.user_id])
+            await bob.client.join(room)
+            await alice.wait_for(room, bot.user_id, is_welcome)
+            here = Recipient("matrix", room)
+
+            async def ask(who: MatrixUser, text: str) -> str:
+                seen = len(alice.messages_from(room, bot.user_id))
+                await who.say(room, text)
+                return (await alice.next_from(room, bot.user_id, seen)).body
+
+            assert (await ask(alice, "!abo Heimat-Scheck")).startswith("Abo gespeichert")
+            assert await ask(bob, "!daten-loeschen ja") == ADMINS_ONLY
+            assert await ask(bob, "!abo alle") == ADMINS_ONLY
+            stored = bot.storage.subscriptions.list_subscriptions(here)
+            assert [s.target for s in stored] == ["heimat-scheck"], "nothing changed"
+            assert (await ask(bob, "!frist Heimat-Scheck")).startswith("Heimat-Scheck")
+            await alice.set_power(room, bob.account.user_id, 50)
+            assert (await ask(bob, "!daten-loeschen ja")).startswith("Erledigt")
+            assert bot.storage.subscriptions.list_subscriptions(here) == []
     finally:
         await bob.close()
 

@@ -7,7 +7,7 @@ import types
 from pathlib import Path
 
 import pytest
-from nio import RoomSendError
+from nio import MatrixRoom, RoomCreateEvent, RoomSendError
 
 from bot.dialogue.core import Dialogue
 from bot.dialogue.messages import Choice, Reply
@@ -17,6 +17,7 @@ from bot.transports.matrix.client import LoginRejected, error_for
 from bot.transports.matrix.config import MatrixConfig, TrustPolicy
 from bot.transports.matrix.handlers import SyncHandler
 from bot.transports.matrix.mentions import addressed, names_of
+from bot.transports.matrix.power import RoomAdmins
 from bot.transports.matrix.render import Renderer
 
 BASE = {"FOERDERLOTSE_MATRIX_HOMESERVER": "https://matrix.example.org/",
@@ -150,3 +151,30 @@ async def test_a_reply_survives_a_short_outage(dialogue: Dialogue,
     await handler._send("!room:x", {"body": "Antwort"}, "txn-1")
     assert connection.posts == ["txn-1"]  # one post, same transaction id throughout
     assert waits == [1.0, 2.0, 4.0, 8.0, 16.0]  # growing backoff, not three tries
+
+
+def _room(version: str) -> MatrixRoom:
+    room = MatrixRoom("!r:x", "@bot:x")
+    room.room_version = version
+    room.power_levels.users.update({"@mod:x": 50, "@admin:x": 100})
+    return room
+
+
+def _created_by(creator: str, *more: str) -> RoomCreateEvent:
+    return RoomCreateEvent.from_dict({
+        "type": "m.room.create", "state_key": "", "sender": creator, "event_id": "$c",
+        "origin_server_ts": 1, "content": {"room_version": "12",
+                                           "additional_creators": list(more)}})
+
+
+async def test_room_admins_are_power_50_and_the_creators_where_creators_rule() -> None:
+    admins = RoomAdmins()
+    admins.learn("!r:x", [_created_by("@anna:x", "@ben:x")])
+    v12, v10 = _room("12"), _room("10")
+    assert [admins.is_admin(v12, u) for u in ("@anna:x", "@ben:x", "@mod:x", "@admin:x")] == [
+        True, True, True, True]
+    assert not admins.is_admin(v12, "@member:x")
+    assert not admins.is_admin(v10, "@anna:x"), "before v12 a creator has only their level"
+    assert not RoomAdmins().is_admin(v12, "@anna:x"), "creators not seen yet: levels only"
+    v10.power_levels.defaults.users_default = 50
+    assert await admins.check(v10, "@member:x")()

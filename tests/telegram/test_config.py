@@ -8,7 +8,6 @@ from bot.dialogue.core import Dialogue
 from bot.errors import ConfigError
 from bot.transports.telegram.commands import aliases, menu, telegram_name, translate
 from bot.transports.telegram.config import TelegramConfig
-from bot.transports.telegram.flood import FloodGuard, Verdict
 
 TOKEN = {"FOERDERLOTSE_TELEGRAM_TOKEN": "123:abc"}
 HOOK = {**TOKEN, "FOERDERLOTSE_TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg",
@@ -67,16 +66,3 @@ def test_command_names_fit_telegram(dialogue: Dialogue) -> None:
         "/daten_loeschenx"
     assert aliases(dialogue.commands) == {}
 
-
-def test_flood_guard_window() -> None:
-    now = [0.0]
-    guard = FloodGuard(2, lambda: now[0])
-    assert [guard.check("a") for _ in range(4)] == [
-        Verdict.ANSWER, Verdict.ANSWER, Verdict.NOTE, Verdict.SILENT]
-    assert guard.check("b") is Verdict.ANSWER
-    now[0] = 59.9
-    assert guard.check("a") is Verdict.SILENT
-    now[0] = 60.0
-    assert guard.check("a") is Verdict.ANSWER
-    assert [guard.check("a") for _ in range(2)] == [Verdict.ANSWER, Verdict.NOTE]
-    assert FloodGuard(0).check("a") is Verdict.ANSWER

@@ -7,6 +7,7 @@ from typing import Any
 from tests.telegram.fakeapi import BOT
 
 GROUP = -1001234
+ANONYMOUS_ADMIN = 1087968824  # Telegram's GroupAnonymousBot, the same in every group
 DATE = 1_790_000_000
 
 
@@ -40,6 +41,15 @@ def message(text: str, chat_id: int = 11, user_id: int | None = None,
         body["reply_to_message"] = {"message_id": 900, "date": DATE, "chat": chat(chat_id),
                                     "from": BOT, "text": "Meinten Sie …?"}
     return {"message": body}
+
+
+def anonymous(text: str, chat_id: int = GROUP) -> dict[str, Any]:
+    """A message of an anonymous group admin: it comes from the group itself."""
+    update = message(text, chat_id, ANONYMOUS_ADMIN)
+    update["message"]["from"] = {"id": ANONYMOUS_ADMIN, "is_bot": True,
+                                 "first_name": "Group", "username": "GroupAnonymousBot"}
+    update["message"]["sender_chat"] = chat(chat_id)
+    return update
 
 
 def press(data: str, chat_id: int = 11, user_id: int | None = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from bot.dialogue.flood import DEFAULT_PER_MINUTE
 from bot.errors import ConfigError
 
 _USER_ID = re.compile(r"^@[^:\s]+:[^\s]+$")
@@ -41,6 +42,8 @@ class MatrixConfig:
     trust: TrustPolicy = TrustPolicy.ALLOWED_TOFU
     device_name: str = "Förderlotse"
     sync_timeout_ms: int = 30_000
+    # Messages per person and minute before one note and silence (0: no limit).
+    flood_per_minute: int = DEFAULT_PER_MINUTE
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], data_dir: Path) -> MatrixConfig:

@@ -26,6 +26,7 @@ from bot.transports.matrix.client import call
 from bot.transports.matrix.connection import Connection
 from bot.transports.matrix.files import upload
 from bot.transports.matrix.mentions import addressed, names_of
+from bot.transports.matrix.power import RoomAdmins
 from bot.transports.matrix.render import Renderer
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class SyncHandler:
         self._dialogue = dialogue
         self._subscriptions = subscriptions
         self.renderer = Renderer(dialogue.commands.names())
+        self.admins = RoomAdmins()
         self._notified: set[tuple[str, str]] = set()
 
     async def handle(self, response: Any, *, catch_up: bool) -> None:
@@ -64,6 +66,7 @@ class SyncHandler:
         for room_id, info in response.rooms.invite.items():
             await self._invited(room_id, info.invite_state)
         for room_id, info in response.rooms.join.items():
+            self.admins.learn(room_id, [*info.state, *info.timeline.events])
             await self._timeline(room_id, info.timeline.events, catch_up)
         for room_id, info in response.rooms.leave.items():
             await self._left(room_id, info.timeline.events)
@@ -120,8 +123,11 @@ class SyncHandler:
             text = addressed(text, content, me, names)
             if text is None:
                 return
-        message = IncomingMessage(ChatRef(NAME, room.room_id), text, event.sender, is_group=group)
+        message = IncomingMessage(ChatRef(NAME, room.room_id), text, event.sender, is_group=group,
+                                  is_admin=self.admins.check(room, event.sender) if group else None)
         reply = await self._dialogue.handle(message)
+        if reply is None:
+            return  # over the flood limit, and already told so
         await self._send(room.room_id, self.renderer.reply(reply), txn_for("reply", event.event_id))
         if reply.attachment is not None:
             await self._send_file(room, reply.attachment, event.event_id)
@@ -139,6 +145,8 @@ class SyncHandler:
 
     async def _welcome(self, room: Any, event: Any) -> None:
         reply = await self._dialogue.handle(IncomingMessage(ChatRef(NAME, room.room_id), "/start"))
+        if reply is None:
+            return
         if room.member_count > 2:
             reply = Reply(f"{reply.text}\n\n{GROUP_HINT}")
         await self._send(room.room_id, self.renderer.reply(reply), txn_for("welcome",

@@ -32,6 +32,8 @@ class MatrixTransport:
         self.config = config
         self.connection = Connection(config)
         self.handler = SyncHandler(self.connection, dialogue, subscriptions)
+        # The core counts each person's messages; Matrix only says how many it allows.
+        dialogue.flood.limit(NAME, config.flood_per_minute)
         self.sender: Sender = MatrixSender(self.connection, self.handler.renderer)
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from bot.dialogue.flood import DEFAULT_PER_MINUTE as DEFAULT_FLOOD_PER_MINUTE
 from bot.errors import ConfigError
 
 DEFAULT_API_URL = "https://api.telegram.org"
-DEFAULT_FLOOD_PER_MINUTE = 20
 # Telegram allows 1–256 characters A-Z, a-z, 0-9, _ and - in the secret token.
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _TRUE = {"1", "true", "yes", "ja", "on"}

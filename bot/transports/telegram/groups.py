@@ -1,7 +1,9 @@
-"""Group etiquette: when a group message is meant for the bot, and who may change abos.
+"""Group etiquette: when a group message is meant for the bot, and who administers it.
 
 In groups the bot reacts only to commands (its own, not other bots'), to replies to
 its own messages and to @mentions; everything else is the members' conversation.
+Which commands need an administrator is the core's rule (:mod:`bot.dialogue.roles`);
+this module only answers the question when the core asks it.
 """
 
 from __future__ import annotations
@@ -13,16 +15,9 @@ from telegram import Bot, Message, MessageEntity
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from bot.dialogue.commands import Registry, parse
-from bot.dialogue.core import SUBSCRIBE_PREFIX
-
 logger = logging.getLogger(__name__)
 
 GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
-# Commands that change what the bot stores about (and sends to) the whole group.
-PROTECTED = frozenset({"abo", "abbestellen", "daten-loeschen", "erinnerung"})
-ADMINS_ONLY = ("In Gruppen können nur Admins Abos und Erinnerungen ändern. "
-               "Fragen stellen dürfen alle.")
 _ADMIN = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 _TARGET = re.compile(r"^\s*/[^\s@]+@(\w+)")
 
@@ -50,15 +45,6 @@ def addressed(message: Message, bot_id: int, username: str) -> str | None:
             text = text.replace(said, " ", 1)
             mentioned = True
     return " ".join(text.split()) if mentioned else None
-
-
-def needs_admin(text: str | None, callback: str | None, commands: Registry) -> bool:
-    """Return True when the message would change the group's abos or reminders."""
-    if callback is not None:
-        return callback.startswith(SUBSCRIBE_PREFIX)
-    parsed = parse(text or "")
-    command = commands.get(parsed.name) if parsed is not None else None
-    return command is not None and command.name in PROTECTED
 
 
 async def is_admin(bot: Bot, chat_id: int, user_id: int | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatMemberStatus
@@ -18,8 +19,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.dialogue import roles
 from bot.dialogue.core import APOLOGY, Dialogue
-from bot.dialogue.messages import Attachment, ChatRef, IncomingMessage, Reply
+from bot.dialogue.messages import AdminCheck, Attachment, ChatRef, IncomingMessage, Reply
 from bot.errors import TransportError
 from bot.reminders.sender import PermanentFailure, RetryLater
 from bot.storage.records import Recipient
@@ -27,7 +29,6 @@ from bot.storage.subscriptions import SubscriptionRepository
 from bot.transports.attachments import FILE_FAILED
 from bot.transports.telegram import groups
 from bot.transports.telegram.commands import aliases, translate
-from bot.transports.telegram.flood import FloodGuard, Verdict
 from bot.transports.telegram.render import MAX_CALLBACK_BYTES, render
 from bot.transports.telegram.sender import REPLIES, Delivery
 
@@ -49,19 +50,24 @@ class _Context:
     thread: int | None = None
 
     @property
-    def flood_key(self) -> str:
-        return f"u{self.user_id}" if self.sender_chat_id is None else f"c{self.sender_chat_id}"
+    def sender(self) -> str:
+        """Who speaks: the person, or the chat they post as (anonymous admins, channels).
+
+        Anonymous admins all share one user id across every group; their group's id
+        tells them apart (chat ids are negative, so they never clash with a user's).
+        """
+        sender = self.user_id if self.sender_chat_id is None else self.sender_chat_id
+        return "" if sender is None else str(sender)
 
 
 class Handlers:
     """Connects a PTB :class:`Application` to the dialogue core."""
 
     def __init__(self, dialogue: Dialogue, subscriptions: SubscriptionRepository,
-                 delivery: Delivery, flood: FloodGuard, *, group_admin_only: bool) -> None:
+                 delivery: Delivery, *, group_admin_only: bool) -> None:
         self._dialogue = dialogue
         self._subscriptions = subscriptions
         self._delivery = delivery
-        self._flood = flood
         self._group_admin_only = group_admin_only
         self._names = aliases(dialogue.commands)
 
@@ -165,26 +171,25 @@ class Handlers:
             self._subscriptions.deactivate_subscriber(subscriber, reason)
 
     async def _answer(self, bot: Bot, where: _Context, text: str, callback: str | None) -> None:
-        verdict = self._flood.check(where.flood_key)
-        if verdict is Verdict.SILENT:
-            return
-        if verdict is Verdict.NOTE:
-            logger.info("Flood limit reached in a Telegram chat; one note, then silence")
-            reply = Reply(self._flood.note)
-        elif (where.group and self._group_admin_only
-              and groups.needs_admin(text, callback, self._dialogue.commands)
-              and not await groups.is_admin(bot, where.chat_id, where.user_id,
-                                            where.sender_chat_id)):
-            reply = Reply(groups.ADMINS_ONLY)
-        else:
-            incoming = IncomingMessage(ChatRef(NAME, str(where.chat_id)), text,
-                                       str(where.user_id or where.sender_chat_id or ""),
-                                       where.group, callback)
-            reply = await self._dialogue.handle(incoming)
+        incoming = IncomingMessage(ChatRef(NAME, str(where.chat_id)), text, where.sender,
+                                   where.group, callback, self._admin_check(bot, where))
+        reply = await self._dialogue.handle(incoming)
+        if reply is None:
+            return  # over the flood limit, and already told so
         await self._delivery.send(where.chat_id, render(reply), REPLIES,
                                   reply_to=where.reply_to, thread=where.thread)
         if reply.attachment is not None:
             await self._send_file(where, reply.attachment)
+
+    def _admin_check(self, bot: Bot, where: _Context) -> AdminCheck | None:
+        """Return how the core may ask whether the sender administers the group."""
+        if not where.group:
+            return None
+        if not self._group_admin_only:
+            return roles.everyone
+        # Asked lazily: only the few commands that change the group's data need it.
+        return partial(groups.is_admin, bot, where.chat_id, where.user_id,
+                       where.sender_chat_id)
 
     async def _send_file(self, where: _Context, attachment: Attachment) -> None:
         """Send the reply's file after its text; if that fails, say so in one line."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
@@ -18,7 +17,6 @@ from bot.reminders.sender import Sender
 from bot.storage.subscriptions import SubscriptionRepository
 from bot.transports.telegram.commands import menu
 from bot.transports.telegram.config import TelegramConfig
-from bot.transports.telegram.flood import FloodGuard
 from bot.transports.telegram.handlers import NAME, Handlers
 from bot.transports.telegram.sender import Delivery, Sleep, TelegramSender
 
@@ -92,8 +90,7 @@ class TelegramTransport:
     name = NAME
 
     def __init__(self, config: TelegramConfig, dialogue: Dialogue,
-                 subscriptions: SubscriptionRepository, *, sleep: Sleep = asyncio.sleep,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 subscriptions: SubscriptionRepository, *, sleep: Sleep = asyncio.sleep) -> None:
         self.config = config
         for name in _PTB_LOGGERS:
             logging.getLogger(name).addFilter(HideToken(config.token))
@@ -106,8 +103,9 @@ class TelegramTransport:
         self.sender: Sender = self.telegram_sender
         self._dialogue = dialogue
         self.started = asyncio.Event()  # set once updates are being received (for tests)
+        # The core counts each person's messages; Telegram only says how many it allows.
+        dialogue.flood.limit(NAME, config.flood_per_minute)
         handlers = Handlers(dialogue, subscriptions, delivery,
-                            FloodGuard(config.flood_per_minute, monotonic),
                             group_admin_only=config.group_admin_only)
         handlers.install(self.application)
         delivery.on_moved = handlers.on_moved
