@@ -8,21 +8,24 @@ Schema policy: the embedded SQLite default upgrades itself on start, so
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
 from bot.clock import Clock, berlin_today
 from bot.dialogue.core import Dialogue
+from bot.dialogue.handoff import HandoffCommands
 from bot.dialogue.subscriptions import SubscriptionCommands
 from bot.errors import KnowledgeError
 from bot.knowledge.loader import load_usable
 from bot.knowledge.reload import KnowledgeHolder
 from bot.knowledge.service import Knowledge
+from bot.reminders.doorbell import Doorbell
 from bot.reminders.planner import ReminderPlanner
-from bot.settings import Settings
+from bot.settings import Coordinator, Settings
 from bot.storage import (
+    HandoffRepository,
     OutboxRepository,
     QuestionLog,
     Recipient,
@@ -47,6 +50,9 @@ class Storage:
     outbox: OutboxRepository
     planner: ReminderPlanner
     questions: QuestionLog
+    handoff: HandoffRepository
+    # Rung when a message due now was queued (a handed-off question): sweep at once.
+    bell: Doorbell = field(default_factory=Doorbell)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -73,7 +79,8 @@ def open_storage(settings: Settings, clock: Clock) -> Storage:
     subscriptions = SubscriptionRepository(engine, clock)
     outbox = OutboxRepository(engine)
     planner = ReminderPlanner(subscriptions, outbox, clock)
-    return Storage(engine, subscriptions, outbox, planner, QuestionLog(engine))
+    return Storage(engine, subscriptions, outbox, planner, QuestionLog(engine),
+                   HandoffRepository(engine, clock))
 
 
 def replanner(storage: Storage, knowledge: Callable[[], Knowledge]) -> Callable[[Recipient], None]:
@@ -102,13 +109,19 @@ def load_knowledge(settings: Settings, clock: Clock) -> KnowledgeHolder:
     return KnowledgeHolder(Knowledge.build(result.knowledge), result.problems)
 
 
-def build_dialogue(holder: KnowledgeHolder, clock: Clock, storage: Storage | None) -> Dialogue:
-    """Wire the dialogue on the held knowledge; with storage, subscriptions work too."""
+def build_dialogue(holder: KnowledgeHolder, clock: Clock, storage: Storage | None,
+                   coordinators: Sequence[Coordinator] = ()) -> Dialogue:
+    """Wire the dialogue on the held knowledge; with storage, subscriptions work too.
+
+    With storage, questions can be handed to ``coordinators`` (none: the bot says so).
+    """
     log = storage.questions.record if storage is not None else None
     dialogue = Dialogue(holder.get, clock, log=log)
     if storage is not None:
         commands = SubscriptionCommands(dialogue, storage.subscriptions,
                                         replanner(storage, holder.get))
-        for command in commands.commands():
+        handoff = HandoffCommands(dialogue, storage.handoff, coordinators, storage.bell.ring)
+        for command in (*commands.commands(), *handoff.commands()):
             dialogue.commands.add(command)
+        dialogue.after_answer = handoff.after_answer
     return dialogue

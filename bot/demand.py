@@ -1,7 +1,9 @@
 """What people asked: unanswered questions grouped by similarity, and usage counts.
 
 This is the demand data a Kreis wants for its culture planning: which questions the
-bot could not answer (``gaps``) and what it is used for (``stats``).
+bot could not answer (``gaps``) and what it is used for (``stats``). Questions the
+Kulturbüro answered (handed-off cases) are placed next to the group they fit, so an
+answer can become a knowledge entry.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from bot.clock import BERLIN
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.models import Programme
 from bot.knowledge.normalize import content_stems
+from bot.storage.handoff import Case
 from bot.storage.question_log import LoggedQuestion
 
 OUTCOMES = {"answer": "beantwortet", "choices": "Meinten Sie …?", "unknown": "weiß ich nicht"}
@@ -31,18 +34,31 @@ class Gap:
     count: int = 0
     examples: list[str] = field(default_factory=list)
     statuses: Counter[str] = field(default_factory=Counter)
+    cases: list[int] = field(default_factory=list)  # answered cases that fit this group
 
 
-def gaps(questions: Iterable[LoggedQuestion], examples: int = 3) -> list[Gap]:
-    """Group "unknown" and "choices" questions; biggest groups first."""
+def _key(text: str) -> str:
+    return " ".join(sorted(set(content_stems(text))))
+
+
+def _similar(groups: list[Gap], key: str) -> Gap | None:
+    return next((g for g in groups if fuzz.token_set_ratio(key, g.key) >= SIMILAR), None)
+
+
+def gaps(questions: Iterable[LoggedQuestion], examples: int = 3,
+         cases: Iterable[Case] = ()) -> list[Gap]:
+    """Group "unknown" and "choices" questions; biggest groups first.
+
+    Each group names the answered ``cases`` whose question fits it.
+    """
     groups: list[Gap] = []
     for question in questions:
         if question.status == "answer":
             continue
-        key = " ".join(sorted(set(content_stems(question.text))))
+        key = _key(question.text)
         if not key:
             continue
-        group = next((g for g in groups if fuzz.token_set_ratio(key, g.key) >= SIMILAR), None)
+        group = _similar(groups, key)
         if group is None:
             group = Gap(key)
             groups.append(group)
@@ -50,6 +66,11 @@ def gaps(questions: Iterable[LoggedQuestion], examples: int = 3) -> list[Gap]:
         group.statuses[question.status] += 1
         if len(group.examples) < examples and question.text not in group.examples:
             group.examples.append(question.text)
+    for case in cases:
+        key = _key(case.text)
+        fitting = _similar(groups, key) if key else None
+        if fitting is not None:
+            fitting.cases.append(case.id)
     return sorted(groups, key=lambda g: (-g.count, g.key))
 
 

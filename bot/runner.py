@@ -25,13 +25,17 @@ from bot.clock import BERLIN, Clock, berlin_today
 from bot.demand import retention_cutoff
 from bot.dialogue.core import Dialogue
 from bot.errors import ConfigError
+from bot.handoff.weekly import OpenCaseReminders
 from bot.knowledge.problems import Problem
 from bot.knowledge.reload import KnowledgeHolder, KnowledgeWatcher, problems_message
 from bot.knowledge.service import Knowledge
+from bot.reminders.digest import WeeklyDigest
 from bot.reminders.engine import ReminderEngine
 from bot.reminders.pacing import Pacer
 from bot.reminders.scheduler import ReminderScheduler
 from bot.settings import Settings
+from bot.storage.handoff import KEEP_ASKER
+from bot.storage.programme_versions import ProgrammeVersions
 from bot.storage.records import Recipient
 from bot.transports.base import RoutingSender, Transport
 
@@ -66,7 +70,8 @@ async def serve(settings: Settings, clock: Clock, make_transports: TransportFact
     storage = await asyncio.to_thread(open_storage, settings, clock)
     dialogue: Dialogue | None = None
     try:
-        dialogue = await asyncio.to_thread(build_dialogue, holder, clock, storage)
+        dialogue = await asyncio.to_thread(build_dialogue, holder, clock, storage,
+                                           settings.coordinators)
         # The knowledge may have changed while the bot was down: plan before the first sweep.
         await asyncio.to_thread(storage.planner.replan, holder.get().base)
         transports = make_transports(settings, dialogue, storage)
@@ -96,13 +101,25 @@ async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, 
         await asyncio.to_thread(storage.planner.replan, holder.get().base)
         await _purge_questions(settings, storage, clock)
 
-    reminders = ReminderScheduler(engine, scheduler, replan=replan)
+    # The weekly digest's news: what changed since the last run, also while we were down.
+    digest = WeeklyDigest(storage.subscriptions, storage.outbox,
+                          ProgrammeVersions(storage.engine), clock, lambda: holder.get().base)
+    await asyncio.to_thread(digest.note_knowledge)
+    reminders = ReminderScheduler(engine, scheduler, replan=replan, digest=digest)
     reminders.install()
     await _purge_questions(settings, storage, clock)
+    # Handed-off questions go out at once; old open ones are reminded on Mondays.
+    storage.bell.listen(reminders.soon)
+    open_cases = OpenCaseReminders(storage.handoff, settings.coordinators,
+                                   lambda: holder.get().base, clock, settings.handoff_remind_days)
+    open_cases.install(scheduler, reminders.soon)
+    await open_cases.run(reminders.soon)  # a Monday morning the bot was down
 
     async def reloaded(_knowledge: Knowledge) -> None:
         await replan()
         await reminders.rearm()
+        # Dates the change for the digest; if it fails, the digest run records it later.
+        await asyncio.to_thread(digest.note_knowledge)
 
     async def rejected(problems: list[Problem]) -> None:
         await _tell_coordinators(settings, sender, problems_message(problems))
@@ -161,12 +178,19 @@ async def _warn_unconfigured(storage: Storage, running: set[str]) -> None:
 
 
 async def _purge_questions(settings: Settings, storage: Storage, clock: Clock) -> None:
-    """Enforce the question log's retention period (runs with the daily re-plan)."""
+    """Enforce the retention periods of questions and cases (runs with the daily re-plan)."""
     cutoff = retention_cutoff(clock.now(), settings.question_retention_days)
     removed = await asyncio.to_thread(storage.questions.purge, cutoff)
     if removed:
         logger.info("Deleted %d logged questions older than %d days", removed,
                     settings.question_retention_days)
+    # Handed-off questions: the asker's chat id 30 days after the answer, the rest with
+    # the question log.
+    forgotten, deleted = await asyncio.to_thread(
+        storage.handoff.purge, clock.now() - KEEP_ASKER, cutoff)
+    if forgotten or deleted:
+        logger.info("Forgot the askers of %d answered cases; deleted %d old cases",
+                    forgotten, deleted)
 
 
 async def _tell_coordinators(settings: Settings, sender: RoutingSender, text: str) -> None:

@@ -83,6 +83,8 @@ class Settings:
     coordinators: tuple[Coordinator, ...] = ()
     reload_seconds: float = 2.0
     question_retention_days: int = 180
+    # Open handed-off questions older than this are reminded to their coordinators weekly.
+    handoff_remind_days: int = 7
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None,
@@ -110,8 +112,9 @@ class Settings:
         coordinators = _coordinators(env.get("FOERDERLOTSE_COORDINATORS", ""))
         reload_seconds = _number(env, "FOERDERLOTSE_RELOAD_SECONDS", 2.0)
         retention = int(_number(env, "FOERDERLOTSE_QUESTION_RETENTION_DAYS", 180, most=36_500))
+        remind = int(_number(env, "FOERDERLOTSE_HANDOFF_REMIND_DAYS", 7, most=365))
         return cls(Path(knowledge) if knowledge else default_knowledge_dir(), data_dir, url, level,
-                   snapshot, coordinators, reload_seconds, retention)
+                   snapshot, coordinators, reload_seconds, retention, remind)
 
     def secrets(self) -> list[str]:
         """Return every configured value that must never appear in a log."""

@@ -34,7 +34,7 @@ def test_postgresql_on_an_old_schema_refuses_and_names_the_command(
         upgrade(url)
         storage = open_storage(settings, clock)
         storage.close()
-        assert head_revision() == "0005"
+        assert head_revision() == "0007"
 
 
 def test_plain_postgresql_urls_use_psycopg3(tmp_path: Path) -> None:
@@ -54,11 +54,21 @@ def test_coordinators_may_be_tied_to_kreise() -> None:
     anna, anyone, ben = settings.coordinators
     assert (anna.transport, anna.chat, anna.kreise) == (
         "matrix", "@anna:kreis-hoexter.de", ("kreis-hoexter",))
-    assert anyone.kreise == () and anyone.covers({"kreis-borken"})
-    assert ben.covers({"kreis-herford", "rb-detmold"}) and not ben.covers({"kreis-hoexter"})
+    assert anyone.kreise == ()
+    assert anyone.covers({"kreis-borken"})
+    assert ben.covers({"kreis-herford", "rb-detmold"})
+    assert not ben.covers({"kreis-hoexter"})
 
 
 @pytest.mark.parametrize("value", ["telegram", "Matrix:@a:b", "telegram:1=Kreis Höxter"])
 def test_a_malformed_coordinator_gets_a_clear_message(value: str) -> None:
     with pytest.raises(ConfigError, match="FOERDERLOTSE_COORDINATORS"):
         Settings.from_env({"FOERDERLOTSE_COORDINATORS": value})
+
+
+def test_the_handoff_reminder_age_is_a_setting() -> None:
+    assert Settings.from_env({}).handoff_remind_days == 7
+    assert Settings.from_env({"FOERDERLOTSE_HANDOFF_REMIND_DAYS": "14"}).handoff_remind_days == 14
+    for value in ("0", "-1", "viele", "inf", "400"):
+        with pytest.raises(ConfigError, match="FOERDERLOTSE_HANDOFF_REMIND_DAYS"):
+            Settings.from_env({"FOERDERLOTSE_HANDOFF_REMIND_DAYS": value})

@@ -155,3 +155,32 @@ async def test_start_warns_about_subscribed_chats_of_a_messenger_not_configured(
         await run_with(settings, clock, [], _done)
     [warning] = [r.getMessage() for r in caplog.records if r.name == "bot.runner"]
     assert warning.startswith("1 chat(s) with subscriptions use matrix, which is not configured")
+
+
+async def test_a_change_seen_before_a_restart_is_in_mondays_digest(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    programme = tmp_path / "wissen" / "programm.yaml"
+    clock = FixedClock(dt.datetime(2027, 3, 5, 12, 0, tzinfo=BERLIN))  # Friday
+
+    async def edit(t: FakeTransport) -> None:
+        text = programme.read_text(encoding="utf-8")
+        programme.write_text(text.replace("title: Test-Scheck", "title: Probe-Scheck"),
+                             encoding="utf-8")
+        while "Probe-Scheck" not in (  # noqa: ASYNC110 - reload polls
+                await t.dialogue.handle(IncomingMessage(CHAT, "testscheck"))).text:
+            await asyncio.sleep(0.05)
+
+    first = await run_with(settings, clock, ["/abo wochenbrief"], edit)
+    assert first.replies[0].startswith("Abo gespeichert: Wochenbrief.")
+    assert first.sender.deliveries == []
+    clock.set(dt.datetime(2027, 3, 8, 9, 0, 5, tzinfo=BERLIN))  # Monday, after a restart
+
+    async def delivered(t: FakeTransport) -> None:
+        while not t.sender.deliveries:  # noqa: ASYNC110 - polling a fake's record
+            await asyncio.sleep(0.02)
+
+    second = await run_with(settings, clock, [], delivered)
+    assert [d.text for d in second.sender.deliveries] == [
+        "Ihr Wochenbrief für die Woche ab 08.03.2027\n\n"
+        "Fristen der nächsten 4 Wochen:\n• 31.03.2027 Probe-Scheck\n\n"
+        "Geändert: Probe-Scheck\n\nAbbestellen: /abbestellen wochenbrief"]

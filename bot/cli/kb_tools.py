@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot import app
 from bot.cli.common import add_knowledge_option, load_knowledge, settings_of
 from bot.cli.table import show, table
 from bot.clock import SystemClock, berlin_today
@@ -19,8 +20,8 @@ from bot.errors import UserError
 from bot.knowledge.curation import stale_entries
 from bot.knowledge.fields import parse_slug
 from bot.knowledge.importer import Update, import_rows, read_rows
-from bot.knowledge.templates import ALIASES, FOLDERS, template
-from bot.settings import is_packaged
+from bot.knowledge.templates import ALIASES, FOLDERS, template, term_from_case
+from bot.settings import Settings, is_packaged
 
 
 def register(sub: Any) -> None:
@@ -35,6 +36,9 @@ def register(sub: Any) -> None:
     new.add_argument("kind", choices=[*FOLDERS, *ALIASES], metavar="ART",
                      help="programm, kontakt oder begriff")
     new.add_argument("id", metavar="KENNUNG", help="z. B. heimat-scheck")
+    new.add_argument("--aus-fall", type=int, metavar="NR", dest="case",
+                     help="nur begriff: Entwurf aus einem beantworteten Fall (Frage als "
+                          "Beispiel, Antwort als Text; die Quelle tragen Sie nach)")
     add_knowledge_option(new)
     new.set_defaults(run=run_new)
     importing = sub.add_parser("import", help="Programme aus einer Tabelle (CSV/XLSX) übernehmen")
@@ -63,19 +67,25 @@ def run_stale(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    """Write a commented template into the knowledge folder."""
+    """Write a commented template (or a term drafted from a case) into the knowledge folder."""
     kind = ALIASES.get(args.kind, args.kind)
     try:
         entry_id = parse_slug(args.id)
     except ValueError as exc:
         print(f"Fehler: {exc}")
         return 2
-    root = Path(settings_of(args).knowledge_dir)
+    settings = settings_of(args)
+    root = Path(settings.knowledge_dir)
     if is_packaged(root):
         print("Fehler: Das mitgelieferte Wissen im installierten Paket ist kein Ort für eigene "
               "Einträge (es wird beim nächsten Update überschrieben). Bitte den Ordner nennen: "
               "--knowledge ORDNER oder FOERDERLOTSE_KNOWLEDGE_DIR, oder im Ordner arbeiten, "
               "der „knowledge“ enthält.")
+        return 2
+    try:
+        content = _draft(settings, kind, entry_id, args.case)
+    except UserError as exc:
+        print(f"Fehler: {exc}")
         return 2
     folder = root / FOLDERS[kind]
     path = folder / f"{entry_id}.yaml"
@@ -90,9 +100,35 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"Fehler: {path} gibt es schon.")
         return 2
     with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(template(kind, entry_id, berlin_today(SystemClock())))
-    print(f"Vorlage angelegt: {path}\nBitte ausfüllen und mit „foerderlotse kb check“ prüfen.")
+        file.write(content)
+    what = "Entwurf" if args.case is not None else "Vorlage"
+    print(f"{what} angelegt: {path}\nBitte ausfüllen und mit „foerderlotse kb check“ prüfen.")
     return 0
+
+
+def _draft(settings: Settings, kind: str, entry_id: str, case_id: int | None) -> str:
+    """Return the new file's text: the template, or a term drafted from an answered case.
+
+    Raises:
+        UserError: the case is unknown, still open, or the kind is not "begriff".
+
+    """
+    clock = SystemClock()
+    if case_id is None:
+        return template(kind, entry_id, berlin_today(clock))
+    if kind != "begriff":
+        raise UserError("--aus-fall geht nur mit „begriff“: foerderlotse kb new begriff "
+                        f"{entry_id} --aus-fall {case_id}")
+    storage = app.open_storage(settings, clock)
+    try:
+        case = storage.handoff.get(case_id)
+    finally:
+        storage.close()
+    if case is None:
+        raise UserError(f"Einen Fall {case_id} gibt es nicht (mehr).")
+    if case.answer is None:
+        raise UserError(f"Fall {case_id} ist noch nicht beantwortet.")
+    return term_from_case(entry_id, berlin_today(clock), case.id, case.text, case.answer)
 
 
 def _confirm_updates(updates: list[Update], yes: bool) -> bool:

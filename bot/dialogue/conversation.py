@@ -27,6 +27,11 @@ class ChatState:
     confirm: tuple[str, str] | None = None  # (user id, command text)
     # A guided dialogue in progress (Förderfinder, Förderrechner); see bot.dialogue.flows.
     flow: object | None = None
+    # A question the bot asked ("Für welchen Ort?"): the same user's next free text
+    # completes this command, e.g. "/frage-an-kulturbuero ort" + "Brakel".
+    prompt: tuple[str, str] | None = None  # (user id, command text)
+    # A question offered to the Kulturbüro and not yet passed on; see bot.dialogue.handoff.
+    handoff: object | None = None
 
 
 class Conversations:

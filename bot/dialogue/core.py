@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from bot.clock import Clock, berlin_today
-from bot.dialogue import answers
+from bot.dialogue import answers, roles
 from bot.dialogue.commands import Command, Parsed, Registry, parse
 from bot.dialogue.conversation import ChatState, Conversations
 from bot.dialogue.finder_flow import LEFT as FINDER_LEFT
 from bot.dialogue.finder_flow import PREFIX as FINDER_PREFIX
+from bot.dialogue.flood import FloodGuard, Verdict
 from bot.dialogue.followup import follow_up
 from bot.dialogue.messages import ChatRef, Choice, IncomingMessage, Reply
 from bot.dialogue.picks import parse_pick
@@ -43,6 +44,8 @@ GONE = "Diesen Eintrag gibt es nicht mehr. Bitte fragen Sie einfach noch einmal.
 CANCELLED = "Gut, ich habe nichts geändert."
 MAX_QUESTION_CHARS = 500
 ENTRY_PREFIX = "e:"
+# Adds to the reply of a question: (message, question, decision, reply) → reply.
+AfterAnswer = Callable[[IncomingMessage, str, Decision, Reply], Reply]
 SUBSCRIBE_PREFIX = "sub:"
 
 
@@ -66,6 +69,11 @@ class Dialogue:
         self.commands = Registry()
         # What each chat talked about a moment ago: follow-ups, picks, a pending "ja".
         self.conversations = Conversations(clock)
+        # Off until a transport sets its limit (the console's one person needs none).
+        self.flood = FloodGuard(clock)
+        # Adds to each answer of a conversation: the offer to pass an unanswered question
+        # to the Kulturbüro (bot.dialogue.handoff). None: nothing is added.
+        self.after_answer: AfterAnswer | None = None
         from bot.dialogue.flows import Flows
         from bot.dialogue.info import info_commands
 
@@ -82,11 +90,18 @@ class Dialogue:
         """Return today's date in Europe/Berlin."""
         return berlin_today(self._clock)
 
-    async def handle(self, message: IncomingMessage) -> Reply:
-        """Answer one message; never raises."""
+    async def handle(self, message: IncomingMessage) -> Reply | None:
+        """Answer one message; never raises.
+
+        Returns None when nothing is to be said: the sender is over the flood limit
+        and has been told so once already in this burst.
+        """
         # Never the text itself: a length and a hash tell a reader of the log enough.
         logger.debug("Message on %s: %s", message.chat.transport,
                      fingerprint(message.callback or message.text))
+        flooding = self.flood.check(message)
+        if flooding is not Verdict.ANSWER:
+            return Reply(self.flood.note(message)) if flooding is Verdict.NOTE else None
         try:
             return await self._dispatch(_cleaned(message))
         except UserError as exc:
@@ -108,6 +123,9 @@ class Dialogue:
         confirmed = await self._confirmation(message, state, text)
         if confirmed is not None:
             return confirmed
+        prompted = self._prompted(message, state, text)
+        if prompted is not None:
+            return await self._dispatch(replace(message, text=prompted))
         guided, left = self._guided(message, state, text)
         if guided is not None:
             return guided
@@ -125,9 +143,15 @@ class Dialogue:
         if self.recorder is not None:
             # After the answer and in the background: the database may be away.
             self.recorder.record(self._logged(message, text, answer.decision))
+        reply = answer.reply
+        if self.after_answer is not None:
+            reply = self.after_answer(message, text, answer.decision, reply)
+            if reply.confirm:  # "… Antworten Sie mit „ja“", as after a command
+                state.confirm = (message.user_id, reply.confirm)
+                self.conversations.save(message.chat, state)
         if left:
-            return replace(answer.reply, text=f"{answer.reply.text}\n\n{FINDER_LEFT}")
-        return answer.reply
+            return replace(reply, text=f"{reply.text}\n\n{FINDER_LEFT}")
+        return reply
 
     def _guided(self, message: IncomingMessage, state: ChatState,
                 text: str) -> tuple[Reply | None, bool]:
@@ -144,6 +168,8 @@ class Dialogue:
         if command is None:
             raise UserError(f"Den Befehl „/{parsed.name[:30]}“ kenne ich nicht. "
                             "Mit /hilfe sehen Sie alle Befehle.")
+        await roles.require_admin(message, command.name)
+        state.prompt = None  # another command: a question the bot asked has lapsed
         reply = await command.handler(message, parsed.args)
         # The handler may have started a flow in the chat's memory: build on what it saved.
         state = self.conversations.get(message.chat)
@@ -167,6 +193,19 @@ class Dialogue:
             return Reply(CANCELLED)
         return await self._dispatch(replace(message, text=command_text))
 
+    def _prompted(self, message: IncomingMessage, state: ChatState, text: str) -> str | None:
+        """Return the command that ``text`` completes, when the bot asked this user something.
+
+        "Für welchen Ort?" is answered in free text: "Brakel" becomes the waiting command
+        with "Brakel" after it.
+        """
+        if state.prompt is None or state.prompt[0] != message.user_id:
+            return None
+        command = state.prompt[1]
+        state.prompt = None
+        self.conversations.save(message.chat, state)
+        return f"{command} {text}"
+
     def _logged(self, message: IncomingMessage, text: str, decision: Decision) -> LoggedQuestion:
         """Describe a question for the log: no user or chat id, only what planning needs."""
         top = decision.candidates[0] if decision.candidates else None
@@ -180,7 +219,11 @@ class Dialogue:
     def answer(self, chat: ChatRef, question: str) -> Answer:
         """Answer a free-text question on its own, without the chat's memory."""
         question = question[:MAX_QUESTION_CHARS]
-        return self._reply(chat, question, self.knowledge.ask(question))
+        decision = self.knowledge.ask(question)
+        calculated = self.flows.calculation(question, decision)
+        if calculated is not None:
+            return Answer(decision, calculated)
+        return self._reply(chat, question, decision)
 
     def converse(self, chat: ChatRef, question: str, state: ChatState | None = None) -> Answer:
         """Answer a message in its conversation: a short follow-up is about the last entry."""
@@ -256,6 +299,7 @@ class Dialogue:
             return self.flows.choose(message, data)
         subscribe = self.commands.get("abo")
         if data.startswith(SUBSCRIBE_PREFIX) and subscribe is not None:
+            await roles.require_admin(message, subscribe.name)
             entry_id = data[len(SUBSCRIBE_PREFIX):]
             if not isinstance(self.knowledge.base.get(entry_id), Programme):
                 raise UserError(GONE)

@@ -1,5 +1,9 @@
 """Subscription commands: /abo, /abos, /abbestellen, /fristen, /daten-loeschen, /erinnerung.
 
+"/abo wochenbrief" orders the weekly digest (see :mod:`bot.reminders.digest`): a
+subscription of its own kind, so /abos, /abbestellen and the group rules treat it like
+any other.
+
 The repository is synchronous (SQLAlchemy sessions); every call runs in a worker
 thread so the event loop never blocks. Each command either stores everything it
 was asked to or nothing, and answers bad input with a German example.
@@ -39,6 +43,10 @@ ABO_EXAMPLE = "z. B. /abo Heimat-Scheck 14,3 oder /abo Heimat oder /abo Kreis H�
 _SMALL_NUMBER = re.compile(r"[0-9]{1,3}")
 MAX_LISTED = 15
 _ALL = {"alle", "alles", "all"}
+_DIGEST = {"wochenbrief", "wochenbriefe", "wochen-brief"}
+DIGEST_SAVED = ("Abo gespeichert: Wochenbrief. Jeden Montag um 09:00 Uhr bekommen Sie die Fristen "
+                "der nächsten 4 Wochen und neue oder geänderte Programme aus Ihren Abos (ohne "
+                "weitere Abos: aus allen). In Wochen ohne Neuigkeiten kommt nichts.")
 MAX_TEXT = 200
 
 
@@ -69,7 +77,7 @@ class SubscriptionCommands:
     def commands(self) -> list[Command]:
         """Return the commands to register."""
         return [
-            Command("abo", "/abo <Programm|Thema|Kreis|alle> [Vorlauf]",
+            Command("abo", "/abo <Programm|Thema|Kreis|alle|wochenbrief> [Vorlauf]",
                     "Fristen abonnieren, z. B. /abo Heimat-Scheck 14,3", self.abo),
             Command("abos", "/abos", "Ihre Abos anzeigen", self.abos),
             Command("abbestellen", "/abbestellen <…|Nr.|alle>",
@@ -83,9 +91,11 @@ class SubscriptionCommands:
         ]
 
     def resolve(self, text: str) -> Target:
-        """Find what ``text`` names: everything, a topic, a Kreis or a programme."""
+        """Find what ``text`` names: everything, the digest, a topic, a Kreis or a programme."""
         if fold(text) in _ALL:
             return Target(TargetKind.ALL, "", "alle Programme")
+        if fold(text) in _DIGEST:
+            return Target(TargetKind.DIGEST, "", "Wochenbrief")
         base = self._dialogue.knowledge.base
         exact = base.get(text)  # a button sends the programme's id
         if isinstance(exact, Programme):
@@ -115,6 +125,9 @@ class SubscriptionCommands:
             raise UserError(LEAD_ERROR)  # "/abo Heimat-Scheck 9999": no name has that number
         if not targets:
             raise UserError("Was möchten Sie abonnieren? " + ABO_EXAMPLE)
+        if given and all(t.kind is TargetKind.DIGEST for t in targets):
+            raise UserError("Der Wochenbrief kommt immer montags um 09:00 Uhr, ohne Vorlauf. "
+                            "Senden Sie einfach: /abo wochenbrief")
         lines: list[str] = []
         stored: list[Target] = []
         for target in targets:
@@ -123,16 +136,15 @@ class SubscriptionCommands:
                 lines.append(never)
                 continue
             stored.append(target)
-            lines.extend(self._no_date_yet(target))
+            if target.kind is not TargetKind.DIGEST:
+                lines.extend(self._no_date_yet(target))
         recipient = _recipient(message)
         for target in stored:
             await asyncio.to_thread(self._repo.subscribe, recipient, target.kind, target.value,
                                     leads)
         if stored:
             await asyncio.to_thread(self._replan, recipient)
-            labels = ", ".join(t.label for t in stored)
-            lines.insert(0, f"Abo gespeichert: {labels}. Ich erinnere Sie {_days(leads)} vor "
-                            "jeder Frist um 09:00 Uhr. Mit /abos sehen Sie Ihre Abos.")
+            lines[:0] = _saved(stored, leads)
         return Reply("\n".join(lines))
 
     def _never_fires(self, target: Target) -> str | None:
@@ -173,8 +185,9 @@ class SubscriptionCommands:
         own = await asyncio.to_thread(self._repo.list_personal_reminders, recipient)
         if not subs and not own:
             return Reply("Sie haben noch keine Abos. " + ABO_EXAMPLE)
-        lines = ["Ihre Abos:"] + [f"• {self._label(s)} – {_days(s.lead_days)} vorher"
-                                  for s in subs]
+        lines = ["Ihre Abos:"] + [f"• {self._label(s)} – " + (
+            "montags um 09:00 Uhr" if s.kind is TargetKind.DIGEST
+            else f"{_days(s.lead_days)} vorher") for s in subs]
         if own:
             lines.append("Ihre Erinnerungen:")
             lines += [f"{n}. am {formats.date(r.due_on)}: {r.text}"
@@ -217,8 +230,9 @@ class SubscriptionCommands:
             raise UserError("Bitte die Wochen als Zahl von 1 bis 104, z. B. /fristen 8")
         today = self._dialogue.today()
         base = self._dialogue.knowledge.base
-        subs = [] if args else await asyncio.to_thread(
+        mine = [] if args else await asyncio.to_thread(
             self._repo.list_subscriptions, _recipient(message))
+        subs = [s for s in mine if s.kind is not TargetKind.DIGEST]  # the digest has no dates
         weeks = int(args) if args else 52
         wanted = [p for p in base.programmes() if not subs or any(
             self._follows(s, p) for s in subs)]
@@ -257,7 +271,8 @@ class SubscriptionCommands:
     async def loeschen(self, message: IncomingMessage, args: str) -> Reply:
         """Delete everything stored about this chat, after confirmation."""
         if fold(args) != "ja":
-            return Reply("Damit lösche ich alle Abos und Erinnerungen dieses Chats. "
+            return Reply("Damit lösche ich alle Abos und Erinnerungen dieses Chats; Antworten "
+                         "des Kulturbüros auf offene Fragen kommen dann nicht mehr an. "
                          "Zum Bestätigen antworten Sie „ja“ oder senden: /daten-loeschen ja",
                          confirm="/daten-loeschen ja")
         await asyncio.to_thread(self._repo.delete_all_for_chat, _recipient(message))
@@ -274,6 +289,8 @@ class SubscriptionCommands:
         base = self._dialogue.knowledge.base
         if sub.kind is TargetKind.ALL:
             return "alle Programme"
+        if sub.kind is TargetKind.DIGEST:
+            return "Wochenbrief"
         if sub.kind is TargetKind.TOPIC:
             return f"Thema „{sub.target}“"
         found = base.get(sub.target) if sub.kind is TargetKind.PROGRAMME else base.regions.get(
@@ -288,11 +305,26 @@ class SubscriptionCommands:
         base = self._dialogue.knowledge.base
         if kind is TargetKind.ALL:
             return True
+        if kind is TargetKind.DIGEST:
+            return False
         if kind is TargetKind.PROGRAMME:
             return target == programme.id
         if kind is TargetKind.TOPIC:
             return fold(target) in {fold(t) for t in programme.topics}
         return base.covers(programme, target)
+
+
+def _saved(stored: list[Target], leads: tuple[int, ...]) -> list[str]:
+    """Confirm what was subscribed: deadline reminders in one sentence, the digest apart."""
+    lines = []
+    deadlines = [t for t in stored if t.kind is not TargetKind.DIGEST]
+    if deadlines:
+        labels = ", ".join(t.label for t in deadlines)
+        lines.append(f"Abo gespeichert: {labels}. Ich erinnere Sie {_days(leads)} vor jeder "
+                     "Frist um 09:00 Uhr. Mit /abos sehen Sie Ihre Abos.")
+    if len(deadlines) < len(stored):
+        lines.append(DIGEST_SAVED)
+    return lines
 
 
 def _digits(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 FOLDERS = {"programm": "programme", "kontakt": "kontakte", "begriff": "begriffe"}
 ALIASES = {"programme": "programm", "program": "programm", "contact": "kontakt",
@@ -85,3 +86,34 @@ def template(kind: str, entry_id: str, today: dt.date) -> str:
     body, label = _BODIES[kind]
     values = {"id": entry_id, "label": label, "today": today.strftime("%d.%m.%Y")}
     return _HEAD.format(**values) + body.format(**values)
+
+
+_TERM_FROM_CASE = """\
+kind: begriff
+id: {id}
+title: {title}{title_pad}# der Begriff – bitte prüfen
+aliases: []
+text: |-                  # die Antwort des Kulturbüros aus Fall {case} – bitte prüfen
+{text}
+see_also: []              # verwandte Einträge, z. B. [fehlbedarfsfinanzierung]
+sources: []               # TODO: Quelle – Internetadresse, z. B. [https://www.beispiel.de/seite]
+verified_on: {today}      # Datum Ihrer Prüfung
+examples:                 # die Frage aus Fall {case}; gern weitere ergänzen
+  - {question}
+"""
+
+
+def term_from_case(entry_id: str, today: dt.date, case_id: int, question: str,
+                   answer: str) -> str:
+    """Return a draft term from a handed-off case: its answer as text, its question as example.
+
+    The source stays empty: the draft fails ``kb check`` until the coordinator adds one.
+    """
+    title = "-".join(part.capitalize() for part in entry_id.split("-"))
+    lines = [line.rstrip() for line in answer.strip().splitlines()] or [""]
+    values = {"id": entry_id, "label": f"Begriff, Entwurf aus Fall {case_id}",
+              "today": today.strftime("%d.%m.%Y")}
+    return _HEAD.format(**values) + _TERM_FROM_CASE.format(
+        **values, title=title, title_pad=" " * max(1, 19 - len(title)), case=case_id,
+        text="\n".join(f"  {line}" if line else "" for line in lines),
+        question=json.dumps(" ".join(question.split()), ensure_ascii=False))

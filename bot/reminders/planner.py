@@ -74,6 +74,8 @@ class ProgrammeIndex:
                 return self._covering(target)
             case TargetKind.ALL:
                 return list(self.programmes.values())
+            case TargetKind.DIGEST:  # the weekly digest follows no programme itself
+                return []
 
     def _covering(self, region_id: str) -> list[Programme]:
         if region_id not in self._by_region:

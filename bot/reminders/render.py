@@ -42,11 +42,14 @@ def render(rows: Sequence[ClaimedReminder], today: dt.date, late_ids: Collection
     """Render all rows for one chat as one message.
 
     Reminders for the same deadline (e.g. the 7- and the 1-day reminder after downtime)
-    become one line.
+    become one line. A weekly digest due at the same time comes last, as it is.
+    Messages about handed-off questions come first, as they are, oldest first.
     """
     deadlines: dict[tuple[str, dt.date | None, str | None], str] = {}
     personal: list[str] = []
     notices: list[str] = []
+    digests: list[str] = []
+    handoffs: list[ClaimedReminder] = []
     for row in sorted(rows, key=lambda r: (r.occurs_on or today, r.text, r.id)):
         late = row.id in late_ids
         if row.kind is ReminderKind.DEADLINE:
@@ -54,6 +57,10 @@ def render(rows: Sequence[ClaimedReminder], today: dt.date, late_ids: Collection
                                  _deadline_line(row, today, late))
         elif row.kind is ReminderKind.PERSONAL:
             personal.append(_personal_line(row, today, late))
+        elif row.kind is ReminderKind.DIGEST:
+            digests.append(row.text)  # complete, with its own heading
+        elif row.kind is ReminderKind.HANDOFF:
+            handoffs.append(row)  # complete: a question, an answer or a reminder of one
         else:
             notices.append(f"• {row.text}")
     sections = [
@@ -61,4 +68,6 @@ def render(rows: Sequence[ClaimedReminder], today: dt.date, late_ids: Collection
         ("Ihre Erinnerung:" if len(personal) == 1 else "Ihre Erinnerungen:", personal),
         ("Hinweis:", notices),
     ]
-    return "\n\n".join("\n".join([head, *lines]) for head, lines in sections if lines)
+    return "\n\n".join([r.text for r in sorted(handoffs, key=lambda r: r.id)]
+                       + ["\n".join([head, *lines]) for head, lines in sections if lines]
+                       + digests)

@@ -1,6 +1,7 @@
-"""Persistence: tables, migrations, and repositories for subscriptions and the outbox."""
+"""Persistence: tables, migrations, and repositories for subscriptions, the outbox and cases."""
 
 from bot.storage.database import create_db_engine, database_url
+from bot.storage.handoff import Case, HandoffRepository
 from bot.storage.migrate import check_schema, upgrade
 from bot.storage.outbox import OutboxRepository
 from bot.storage.question_log import LoggedQuestion, QuestionLog
@@ -17,7 +18,9 @@ from bot.storage.records import (
 from bot.storage.subscriptions import SubscriptionRepository
 
 __all__ = [
+    "Case",
     "ClaimedReminder",
+    "HandoffRepository",
     "LoggedQuestion",
     "OutboxRepository",
     "PersonalReminderInfo",

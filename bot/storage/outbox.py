@@ -159,6 +159,15 @@ class OutboxRepository:
         with self._transaction() as conn:
             return [PlannedRow(*row) for row in _per_owner(conn, query, subscriber_ids)]
 
+    def existing_keys(self, keys: Collection[str]) -> set[str]:
+        """Return those of ``keys`` that some row (in any state) has already."""
+        found: set[str] = set()
+        with self._transaction() as conn:
+            for part in chunks(sorted(keys)):
+                found.update(conn.execute(select(R.c.dedupe_key).where(
+                    R.c.dedupe_key.in_(part))).scalars())
+        return found
+
     def insert(self, rows: Sequence[PlannedReminder], now: dt.datetime) -> None:
         """Insert planned rows; rows whose ``dedupe_key`` exists are left alone."""
         if not rows:

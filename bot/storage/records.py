@@ -22,6 +22,7 @@ class TargetKind(StrEnum):
     TOPIC = "topic"
     REGION = "region"
     ALL = "all"
+    DIGEST = "digest"  # the weekly digest ("/abo wochenbrief"); target ""
 
 
 class ReminderKind(StrEnum):
@@ -30,6 +31,8 @@ class ReminderKind(StrEnum):
     DEADLINE = "deadline"
     PERSONAL = "personal"
     NOTICE = "notice"
+    DIGEST = "digest"  # one chat's weekly digest, its whole text in one row
+    HANDOFF = "handoff"  # a handed-off question, its answer or a reminder of it, as it is
 
 
 class State(StrEnum):

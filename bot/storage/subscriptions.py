@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from bot.clock import Clock
 from bot.storage.claims import chunks
+from bot.storage.handoff import forget_chat
 from bot.storage.outbox import deactivate, insert_planned
 from bot.storage.records import (
     DEFAULT_LEAD_DAYS,
@@ -58,7 +59,7 @@ class SubscriptionRepository:
         """
         parse_send_time(send_time)
         leads = format_lead_days(parse_lead_days(format_lead_days(list(lead_days))))
-        target = "" if kind is TargetKind.ALL else target
+        target = "" if kind in _NO_TARGET else target
         with Session(self._engine) as session, session.begin():
             owner = self._active_subscriber(session, recipient)
             assert owner.id is not None  # noqa: S101  (flushed by _subscriber)
@@ -76,7 +77,7 @@ class SubscriptionRepository:
 
     def unsubscribe(self, recipient: Recipient, kind: TargetKind, target: str = "") -> bool:
         """Remove one subscription; return False when there was none."""
-        target = "" if kind is TargetKind.ALL else target
+        target = "" if kind in _NO_TARGET else target
         with Session(self._engine) as session, session.begin():
             owner = self._subscriber(session, recipient)
             if owner is None:
@@ -112,6 +113,20 @@ class SubscriptionRepository:
                 found += [_info_from_row(*row) for row in rows]
             return found
 
+    def digest_subscribers(self, ordered_before: dt.datetime) -> list[int]:
+        """Return the active chats that ordered the weekly digest before ``ordered_before``.
+
+        A chat that orders it during a week gets its first digest the next Monday, also
+        when the bot restarts in between.
+        """
+        query = (sa_select(_SUB.c.subscriber_id)
+                 .join(_SUBSCRIBER, _SUBSCRIBER.c.id == _SUB.c.subscriber_id)
+                 .where(_SUBSCRIBER.c.active, _SUB.c.target_kind == TargetKind.DIGEST,
+                        _SUB.c.created_at < ordered_before)
+                 .order_by(_SUB.c.subscriber_id))
+        with self._engine.connect() as conn:
+            return [int(owner) for owner in conn.execute(query).scalars()]
+
     def subscriber_id(self, recipient: Recipient) -> int | None:
         """Return the id of a known chat."""
         with Session(self._engine) as session:
@@ -132,12 +147,17 @@ class SubscriptionRepository:
             return [i for i in session.exec(select(Subscriber.id)) if i is not None]
 
     def delete_all_for_chat(self, recipient: Recipient) -> bool:
-        """Forget a chat completely (its subscriptions, personal reminders and outbox)."""
+        """Forget a chat completely (its subscriptions, personal reminders and outbox).
+
+        Questions it handed off to the Kulturbüro lose their way back to the chat: an
+        answer still coming is not delivered.
+        """
         with Session(self._engine) as session, session.begin():
             result = session.exec(delete(Subscriber).where(
                 col(Subscriber.transport) == recipient.transport,
                 col(Subscriber.chat_id) == recipient.chat_id))
-            deleted = bool(result.rowcount)
+            cases = forget_chat(session.connection(), recipient)
+            deleted = bool(result.rowcount) or bool(cases)
         if deleted:
             logger.info("Deleted all data of a chat on %s", recipient.transport)
         return deleted
@@ -247,5 +267,6 @@ def _info_from_row(
 
 _SUB: Table = Subscription.__table__  # type: ignore[attr-defined]
 _SUBSCRIBER: Table = Subscriber.__table__  # type: ignore[attr-defined]
+_NO_TARGET = (TargetKind.ALL, TargetKind.DIGEST)
 _INFO_COLUMNS = (_SUB.c.id, _SUB.c.subscriber_id, _SUB.c.target_kind, _SUB.c.target,
                  _SUB.c.lead_days, _SUB.c.send_time)

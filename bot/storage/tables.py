@@ -12,7 +12,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -191,15 +191,17 @@ class Reminder(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     subscriber_id: int = Field(sa_column=_owner_fk(index=False))  # see ix_reminder_subscriber_…
-    kind: str = Field(max_length=10)  # deadline | personal | notice
+    kind: str = Field(max_length=10)  # deadline | personal | notice | digest
     programme_id: str | None = Field(default=None, max_length=200)
     personal_reminder_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("personal_reminder.id", ondelete="CASCADE"),
                          nullable=True),
     )
-    text: str = Field(max_length=500)  # programme title, personal text or notice text
-    occurs_on: dt.date | None = None  # the deadline day; None for notices
+    # Programme title, personal text, notice text, or a whole weekly digest (hence no
+    # length limit; the digest keeps itself to one messenger message).
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    occurs_on: dt.date | None = None  # the deadline day (a digest: its week's Sunday)
     step: str | None = Field(default=None, max_length=200)
     lead_days: int = 0
     due_at: dt.datetime = Field(sa_column=_utc())
@@ -232,3 +234,20 @@ class ReminderClaim(SQLModel, table=True):
     worker: str = Field(max_length=100)
     claimed_at: dt.datetime = Field(sa_column=_utc())
     takeovers: int = 0  # how often another engine took the claim over after a crash
+
+
+class ProgrammeVersion(SQLModel, table=True):
+    """The content hash of each programme the bot has seen, and when it was new or changed.
+
+    The weekly digest reads its "Neu:" and "Geändert:" lines from here, so they survive a
+    restart and agree between processes. ``added_at`` is None for the programmes that
+    were there when the table was first filled: they are not news. Rows of programmes
+    that left the knowledge stay, so a file left out for a day does not come back "new".
+    """
+
+    __tablename__ = "programme_version"
+
+    programme_id: str = Field(primary_key=True, max_length=200)
+    content_hash: str = Field(max_length=64)
+    added_at: dt.datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    changed_at: dt.datetime | None = Field(default=None, sa_column=_utc(nullable=True))

@@ -263,3 +263,70 @@ async def test_reminder_dates_in_common_forms(chat: Transcript, said: str, store
     text = await chat.say(said)
     assert text.startswith(f"Erinnerung gespeichert: {stored}")
     assert ("Die Uhrzeit 14:30 habe ich nicht übernommen" in text) == ("14:30" in said)
+
+
+async def test_the_weekly_digest_is_ordered_listed_and_ended(
+        chat: Transcript, repo: SubscriptionRepository) -> None:
+    assert await chat.say("/abo Wochenbrief") == (
+        "Abo gespeichert: Wochenbrief. Jeden Montag um 09:00 Uhr bekommen Sie die Fristen der "
+        "nächsten 4 Wochen und neue oder geänderte Programme aus Ihren Abos (ohne weitere "
+        "Abos: aus allen). In Wochen ohne Neuigkeiten kommt nichts.")
+    [sub] = repo.list_subscriptions(ME)
+    assert (sub.kind, sub.target) == (TargetKind.DIGEST, "")
+    await chat.say("/abo Heimat-Scheck 14")
+    assert await chat.say("/abos") == (
+        "Ihre Abos:\n• Wochenbrief – montags um 09:00 Uhr\n• Heimat-Scheck – 14 Tage vorher")
+    assert await chat.say("/abbestellen wochenbrief") == "Abo beendet: Wochenbrief."
+    assert [s.kind for s in repo.list_subscriptions(ME)] == [TargetKind.PROGRAMME]
+    assert (await chat.say("/abbestellen wochenbrief")).startswith(
+        "Ein Abo für Wochenbrief haben Sie nicht.")
+
+
+async def test_the_digest_and_a_programme_in_one_go(chat: Transcript,
+                                                    repo: SubscriptionRepository) -> None:
+    lines = (await chat.say("/abo Heimat-Scheck, Wochenbrief")).splitlines()
+    assert lines[0] == ("Abo gespeichert: Heimat-Scheck. Ich erinnere Sie 28, 7 und 1 Tage "
+                        "vor jeder Frist um 09:00 Uhr. Mit /abos sehen Sie Ihre Abos.")
+    assert lines[1].startswith("Abo gespeichert: Wochenbrief. Jeden Montag um 09:00 Uhr")
+    assert len(lines) == 2
+    assert {s.kind for s in repo.list_subscriptions(ME)} == {TargetKind.PROGRAMME,
+                                                            TargetKind.DIGEST}
+    assert await chat.say("/abbestellen alle") == "Alle Abos beendet (2)."
+
+
+async def test_the_digest_has_no_lead_days(chat: Transcript,
+                                           repo: SubscriptionRepository) -> None:
+    assert await chat.say("/abo wochenbrief 14") == (
+        "Der Wochenbrief kommt immer montags um 09:00 Uhr, ohne Vorlauf. Senden Sie einfach: "
+        "/abo wochenbrief")
+    assert repo.list_subscriptions(ME) == []
+
+
+async def test_with_only_the_digest_fristen_lists_every_deadline(chat: Transcript) -> None:
+    await chat.say("/abo wochenbrief")
+    assert (await chat.say("/fristen")).startswith("Fristen der nächsten 52 Wochen:")
+
+
+async def test_in_a_group_only_admins_order_the_digest(
+        chat: Transcript, repo: SubscriptionRepository) -> None:
+    async def no() -> bool:
+        return False
+
+    async def yes() -> bool:
+        return True
+
+    group = ChatRef("test", "group-1")
+    member = await chat.dialogue.handle(IncomingMessage(group, "/abo wochenbrief", "u-1",
+                                                        is_group=True, is_admin=no))
+    assert member is not None
+    assert member.text.startswith("In Gruppen dürfen das nur")
+    assert repo.list_subscriptions(Recipient("test", "group-1")) == []
+    admin = await chat.dialogue.handle(IncomingMessage(group, "/abo wochenbrief", "u-2",
+                                                       is_group=True, is_admin=yes))
+    assert admin is not None
+    assert admin.text.startswith("Abo gespeichert: Wochenbrief.")
+    ended = await chat.dialogue.handle(IncomingMessage(group, "/abbestellen wochenbrief",
+                                                       "u-1", is_group=True, is_admin=no))
+    assert ended is not None
+    assert ended.text.startswith("In Gruppen dürfen das nur")
+    assert len(repo.list_subscriptions(Recipient("test", "group-1"))) == 1

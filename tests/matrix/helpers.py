@@ -128,6 +128,24 @@ class MatrixUser:
                 raise AssertionError(f"no matching message from {sender} in {timeout} s: {got}")
             await self.sync()
 
+    async def next_from(self, room_id: str, sender: str, after: int,
+                        timeout: float = WAIT) -> Seen:  # noqa: ASYNC109
+        """Sync until ``sender`` posted more than ``after`` messages; return the next one."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages_from(room_id, sender)) <= after:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no new message from {sender} in {timeout} s")
+            await self.sync()
+        return self.messages_from(room_id, sender)[after]
+
+    async def set_power(self, room_id: str, user_id: str, level: int) -> None:
+        """Give ``user_id`` the power ``level`` in the room (this user must be allowed to)."""
+        current = await self.client.room_get_state_event(room_id, "m.room.power_levels")
+        content = dict(getattr(current, "content", {}))
+        content["users"] = {**content.get("users", {}), user_id: level}
+        response = await self.client.room_put_state(room_id, "m.room.power_levels", content)
+        assert getattr(response, "event_id", None), response
+
 
 @dataclass
 class Bot:

@@ -59,6 +59,8 @@ class FakeBotApi:
     failures: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     admins: set[tuple[int, int]] = field(default_factory=set)
     moved: dict[int, int] = field(default_factory=dict)  # group id -> its supergroup's id
+    # Chats whose sendMessage gets "429, retry after 60 s" until they are removed again.
+    flooded: set[int] = field(default_factory=set)
     send_delay: float = 0.0
     sending: int = 0  # sendMessage requests that arrived (with send_delay set)
     acknowledged: int = 0  # highest offset a getUpdates confirmed
@@ -133,6 +135,9 @@ class FakeBotApi:
             status, retry_after = scripted.pop(0)
             return await self._record(method, params, status, _error(
                 status, ERRORS[status].format(retry_after=retry_after), retry_after))
+        if method == "sendMessage" and int(params["chat_id"]) in self.flooded:
+            return await self._record(method, params, 429, _error(
+                429, ERRORS[429].format(retry_after=60), 60))
         if method == "sendMessage" and int(params["chat_id"]) in self.moved:
             new = self.moved[int(params["chat_id"])]
             return await self._record(method, params, 400, web.json_response({

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.storage.records import Recipient
 from bot.transports.matrix.connection import Connection
+from bot.transports.matrix.direct import direct_room, is_user_id
 from bot.transports.matrix.render import Renderer
 
 READY_TIMEOUT = 30.0
@@ -22,13 +23,17 @@ class MatrixSender:
         self._renderer = renderer
 
     async def send(self, recipient: Recipient, text: str, *, dedupe_id: str) -> None:
-        """Post ``text`` to the room ``recipient.chat_id``.
+        """Post ``text`` to the room ``recipient.chat_id`` (a user id: their direct room).
 
         Raises:
             RetryLater: not connected yet, rate limited (``retry_after`` from the server's
-                ``retry_after_ms``) or unreachable.
+                ``retry_after_ms``), unreachable, or a person has no direct room with the
+                bot yet.
             PermanentFailure: the bot is no longer in the room or may not post there.
 
         """
-        await self._connection.wait_ready(READY_TIMEOUT)
-        await self._connection.post(recipient.chat_id, self._renderer.text(text), dedupe_id)
+        client = await self._connection.wait_ready(READY_TIMEOUT)
+        room_id = recipient.chat_id
+        if is_user_id(room_id):  # a coordinator, configured by their user id
+            room_id = direct_room(client.rooms, room_id)
+        await self._connection.post(room_id, self._renderer.text(text), dedupe_id)
