@@ -167,12 +167,28 @@ class Delivery:
         return None
 
 
+# How long a reminder waits for the bot to connect before it is put back for a retry.
+CONNECT_WAIT_SECONDS = 15.0
+
+
 class TelegramSender:
     """The reminder engine's :class:`~bot.reminders.sender.Sender` for Telegram chats."""
 
     def __init__(self, delivery: Delivery) -> None:
         self._delivery = delivery
-        self.online = False  # set by the transport while its bot is connected
+        self._online = asyncio.Event()  # set by the transport while its bot is connected
+
+    @property
+    def online(self) -> bool:
+        """Tell whether the transport's bot is connected."""
+        return self._online.is_set()
+
+    @online.setter
+    def online(self, value: bool) -> None:
+        if value:
+            self._online.set()
+        else:
+            self._online.clear()
 
     async def send(self, recipient: Recipient, text: str, *, dedupe_id: str) -> None:
         """Send a plain-text reminder (Telegram has no idempotency key; ``dedupe_id`` unused).
@@ -184,7 +200,12 @@ class TelegramSender:
 
         """
         if not self.online:
-            raise RetryLater("Telegram transport is not connected", 10.0)
+            # The first sweep may start while the bot is still connecting: waiting a moment
+            # beats putting the chat back for a retry (Matrix waits for its first sync too).
+            try:
+                await asyncio.wait_for(self._online.wait(), CONNECT_WAIT_SECONDS)
+            except TimeoutError:
+                raise RetryLater("Telegram transport is not connected", 10.0) from None
         await self._delivery.send(_chat_id(recipient.chat_id), render(Reply(text)), REMINDERS)
 
 
