@@ -276,12 +276,12 @@ class Dialogue:
     def _unknown_reply(self, knowledge: Knowledge, decision: Decision) -> Reply:
         base = knowledge.base
         region = decision.place.region_id if decision.place else "westfalen-lippe"
-        offices = base.contacts_for(region)
+        office = base.advisor_for(region) or next(iter(base.contacts_for(region)), None)
         text = "Dazu weiß ich leider nichts Sicheres."
-        if offices:
-            office = offices[0]
-            where = office.web or office.sources[0]
-            text += f"\nFragen Sie gern bei {office.title} nach: {where}"
+        if office is not None:
+            # Only the office's own web address: a source page may be another office's.
+            where = f": {office.web}" if office.web else "."
+            text += f"\nFragen Sie gern bei {office.title} nach{where}"
         text += "\nMit /programme sehen Sie alle Förderprogramme, die ich kenne."
         return Reply(text)
 

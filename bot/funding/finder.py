@@ -215,22 +215,8 @@ def _office(base: KnowledgeBase, programme: Programme, profile: Profile) -> Cont
         local = [c for c in own if chain & set(c.responsible_for)]
         if local or own:
             return (local or own)[0]
-        return _advisor(base, profile.region_id)
+        return base.advisor_for(profile.region_id)
     return own[0] if own else None
-
-
-def _advisor(base: KnowledgeBase, region_id: str) -> Contact | None:
-    """Return the nearest office that advises on culture funding in general.
-
-    A Bezirksregierung's Heimat desk is the right office for the Heimat-Scheck, not for
-    the Kunststiftung: for a programme without its own office we name a culture office.
-    """
-    general = [c for c in base.contacts() if {"Kultur", "Beratung"} & set(c.topics)]
-    for region in base.region_chain(region_id):
-        found = [c for c in general if region.id in c.responsible_for]
-        if found:
-            return found[0]
-    return None
 
 
 def _region_rank(base: KnowledgeBase, programme: Programme) -> int:

@@ -102,6 +102,19 @@ class KnowledgeBase:
                 return found
         return []
 
+    def advisor_for(self, region_id: str) -> Contact | None:
+        """Return the nearest office that advises on culture funding in general.
+
+        A Bezirksregierung's Heimat desk is right for the Heimat-Scheck, not for every
+        question: for general help we name a culture office ("Kultur" or "Beratung").
+        """
+        general = [c for c in self.contacts() if {"Kultur", "Beratung"} & set(c.topics)]
+        for region in self.region_chain(region_id):
+            found = [c for c in general if region.id in c.responsible_for]
+            if found:
+                return found[0]
+        return None
+
     def covers(self, programme: Programme, region_id: str) -> bool:
         """Return True when ``programme`` may be used in ``region_id``."""
         chain = {r.id for r in self.region_chain(region_id)}
