@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.dialogue import formats
+from bot.funding.calculator import COMPUTABLE
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.deadlines import FixedRule, is_call_based, is_rolling, next_occurrences
 from bot.knowledge.decision import Intent
@@ -162,6 +163,9 @@ def programme_text(kb: KnowledgeBase, programme: Programme, today: dt.date,
         body.extend(group)
     if programme.contacts and intent is not Intent.CONTACT:
         body.append("Kontakt: " + _contact_names(kb, programme.contacts, region_id))
+    if intent is Intent.AMOUNT and programme.funding.type in COMPUTABLE:
+        body.append(f"Für Ihr Projekt rechnet es /rechner {programme.title} aus, mit "
+                    "Finanzierungsplan.")
     body.append(source_line(programme))
     return "\n".join(body)
 
