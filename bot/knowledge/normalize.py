@@ -34,6 +34,8 @@ STOPWORDS = frozenset(
     fur furs furn wann warum weshalb wieso nachste nachsten geht gehts sowas etwas denn halt
     kriege kriegen bekomme bekommen gerade bald schon immer nie einfach genau bitte
     mach mache machen macht machst lohnt lohnen passt passen
+    dat wat getz isch nich nix homma hoerma sach ma gibbet is dit det watt kannse kannste
+    wech jo joa nee ne haste biste isses weisste
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
