@@ -141,3 +141,9 @@ async def test_a_region_without_its_own_office_is_told_so_and_sent_to_the_bezirk
         "Stelle – wenden Sie sich bitte an: Bezirksregierung Münster – Heimatförderung")
     text = await chat.say("Und wer ist es für Münster?")
     assert "Kulturbüro Münsterland" in text.split("\n")[0]
+
+
+async def test_a_topic_we_do_not_cover_is_not_routed_to_an_office_by_its_place(
+        chat: Transcript) -> None:
+    text = await chat.say("Wer ist in Warburg für den Glasfaserausbau zuständig?")
+    assert text.startswith("Dazu weiß ich leider nichts Sicheres.")
