@@ -6,7 +6,14 @@ from decimal import Decimal
 
 from bot.dialogue import formats
 from bot.dialogue.answers import funding_text, source_line
-from bot.funding.calculator import Costs, Finding, Result, gap, own_money_used
+from bot.funding.calculator import (
+    Costs,
+    Finding,
+    Result,
+    gap,
+    own_money_used,
+    set_per_project,
+)
 from bot.funding.plan import Plan
 from bot.knowledge.models import Funding, Programme
 
@@ -43,6 +50,11 @@ def _lead(programme: Programme, result: Result) -> str:
     elif Finding.OWN_SHARE_MISSING in result.findings:
         text = (f"Zuschuss {programme.title}: voraussichtlich {formats.money(grant)} – "
                 "aber nur mit dem nötigen Eigenanteil.")
+    elif set_per_project(programme.funding):
+        text = (f"Zuschuss {programme.title}: höchstens {formats.money(grant)} – den festen "
+                f"Betrag legt der Fördergeber je Projekt fest (zwischen "
+                f"{formats.euro(programme.funding.amount_min or 0)} und "
+                f"{formats.euro(programme.funding.amount_max or 0)}).")
     else:
         text = f"Zuschuss {programme.title}: voraussichtlich {formats.money(grant)}."
     other = result.alternative

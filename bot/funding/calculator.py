@@ -214,6 +214,15 @@ def _checks(funding: Funding, costs: Costs, eligible: Decimal, volunteer: Decima
     return found
 
 
+def set_per_project(funding: Funding) -> bool:
+    """Tell whether a Festbetrag is a range the funder fixes per project (500 € to 10.000 €).
+
+    Then the computed sum is only the most the project can get, not what it will get.
+    """
+    low, high = funding.amount_min, funding.amount_max
+    return funding.type == "festbetrag" and low is not None and high is not None and low < high
+
+
 def own_share_missing(funding: Funding, costs: Costs, volunteer: Decimal) -> bool:
     """Tell whether the own money (and counted volunteer work) falls short of what is required."""
     if funding.own_money_required and costs.own_money == 0:

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bot.dialogue import formats
-from bot.funding.calculator import COMPUTABLE, Costs, Finding, Result, calculate
+from bot.funding.calculator import (
+    COMPUTABLE,
+    Costs,
+    Finding,
+    Result,
+    calculate,
+    set_per_project,
+)
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.deadlines import Occurrence, is_rolling, next_occurrences
 from bot.knowledge.models import Contact, Programme
@@ -154,6 +161,9 @@ def _amount(programme: Programme, profile: Profile, reasons: list[str], checks: 
         against.append(f"bei {cost} Kosten: " + _blocking_reason(programme, result))
     elif result.blocked:
         checks.append(f"Bei {cost} Kosten nur nach einer der Quellen förderfähig")
+    elif set_per_project(funding):
+        reasons.append(f"bei {cost} Kosten höchstens {formats.money(result.grant or Decimal(0))}"
+                       " (Festbetrag, je Projekt festgelegt)")
     elif funding.type == "fehlbedarf":
         reasons.append(f"deckt, was nach Eigen- und Drittmitteln fehlt: bei {cost} Kosten "
                        f"höchstens {formats.money(result.grant or Decimal(0))}")

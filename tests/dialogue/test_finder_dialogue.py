@@ -163,3 +163,9 @@ async def test_results_stay_for_why_not_while_other_questions_are_answered(
     await chat.say("Welche Förderung passt zu uns? Heimatverein in Nieheim, Ortschronik, 4.500 €")
     assert (await chat.say("bis wann läuft der heimatscheck?")).startswith("Heimat-Scheck – Frist")
     assert (await chat.say("warum nicht Heimat-Fonds?")).startswith("Heimat-Fonds passt nicht:")
+
+
+async def test_a_festbetrag_set_per_project_is_only_a_maximum(chat: Transcript) -> None:
+    text = await chat.say("/rechner LWL-Kulturfonds Kosten 8.000")
+    assert text.startswith("Zuschuss LWL-Kulturfonds: höchstens 8.000 € – den festen Betrag "
+                           "legt der Fördergeber je Projekt fest (zwischen 500 € und 10.000 €).")
