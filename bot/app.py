@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 
 from bot.clock import Clock, berlin_today
+from bot.dialogue.broadcast import BroadcastCommands
 from bot.dialogue.core import Dialogue
 from bot.dialogue.handoff import HandoffCommands
 from bot.dialogue.subscriptions import SubscriptionCommands
@@ -25,6 +26,7 @@ from bot.reminders.doorbell import Doorbell
 from bot.reminders.planner import ReminderPlanner
 from bot.settings import Coordinator, Settings
 from bot.storage import (
+    BroadcastRepository,
     HandoffRepository,
     OutboxRepository,
     QuestionLog,
@@ -51,6 +53,7 @@ class Storage:
     planner: ReminderPlanner
     questions: QuestionLog
     handoff: HandoffRepository
+    broadcasts: BroadcastRepository
     # Rung when a message due now was queued (a handed-off question): sweep at once.
     bell: Doorbell = field(default_factory=Doorbell)
 
@@ -80,7 +83,7 @@ def open_storage(settings: Settings, clock: Clock) -> Storage:
     outbox = OutboxRepository(engine)
     planner = ReminderPlanner(subscriptions, outbox, clock)
     return Storage(engine, subscriptions, outbox, planner, QuestionLog(engine),
-                   HandoffRepository(engine, clock))
+                   HandoffRepository(engine, clock), BroadcastRepository(engine, clock))
 
 
 def replanner(storage: Storage, knowledge: Callable[[], Knowledge]) -> Callable[[Recipient], None]:
@@ -113,15 +116,18 @@ def build_dialogue(holder: KnowledgeHolder, clock: Clock, storage: Storage | Non
                    coordinators: Sequence[Coordinator] = ()) -> Dialogue:
     """Wire the dialogue on the held knowledge; with storage, subscriptions work too.
 
-    With storage, questions can be handed to ``coordinators`` (none: the bot says so).
+    With storage, questions can be handed to ``coordinators`` (none: the bot says so), and
+    coordinators can send broadcasts.
     """
     log = storage.questions.record if storage is not None else None
     dialogue = Dialogue(holder.get, clock, log=log)
     if storage is not None:
+        broadcast = BroadcastCommands(dialogue, storage.broadcasts, coordinators,
+                                      storage.bell.ring)
         commands = SubscriptionCommands(dialogue, storage.subscriptions,
-                                        replanner(storage, holder.get))
+                                        replanner(storage, holder.get), broadcast.history)
         handoff = HandoffCommands(dialogue, storage.handoff, coordinators, storage.bell.ring)
-        for command in (*commands.commands(), *handoff.commands()):
+        for command in (*commands.commands(), *handoff.commands(), *broadcast.commands()):
             dialogue.commands.add(command)
         dialogue.after_answer = handoff.after_answer
     return dialogue

@@ -101,9 +101,11 @@ async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, 
         await asyncio.to_thread(storage.planner.replan, holder.get().base)
         await _purge_questions(settings, storage, clock)
 
-    # The weekly digest's news: what changed since the last run, also while we were down.
+    # The weekly digest's news: what changed since the last run, also while we were down,
+    # and the broadcasts each chat received in the week.
     digest = WeeklyDigest(storage.subscriptions, storage.outbox,
-                          ProgrammeVersions(storage.engine), clock, lambda: holder.get().base)
+                          ProgrammeVersions(storage.engine), clock, lambda: holder.get().base,
+                          broadcasts=storage.broadcasts.week)
     await asyncio.to_thread(digest.note_knowledge)
     reminders = ReminderScheduler(engine, scheduler, replan=replan, digest=digest)
     reminders.install()

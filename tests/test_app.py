@@ -34,7 +34,7 @@ def test_postgresql_on_an_old_schema_refuses_and_names_the_command(
         upgrade(url)
         storage = open_storage(settings, clock)
         storage.close()
-        assert head_revision() == "0007"
+        assert head_revision() == "0008"
 
 
 def test_plain_postgresql_urls_use_psycopg3(tmp_path: Path) -> None:

@@ -32,6 +32,8 @@ class ChatState:
     prompt: tuple[str, str] | None = None  # (user id, command text)
     # A question offered to the Kulturbüro and not yet passed on; see bot.dialogue.handoff.
     handoff: object | None = None
+    # A broadcast a coordinator is writing, until their "ja"; see bot.dialogue.broadcast.
+    broadcast: object | None = None
 
 
 class Conversations:

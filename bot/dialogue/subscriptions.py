@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.dialogue import formats
@@ -22,11 +21,11 @@ from bot.dialogue.abo_args import LEAD_ERROR, split_leads, split_targets
 from bot.dialogue.commands import Command
 from bot.dialogue.dates import parse_when, split_time
 from bot.dialogue.messages import IncomingMessage, Reply
+from bot.dialogue.targets import ALL_WORDS, Target, find_target
 from bot.errors import UserError
 from bot.knowledge.deadlines import UNSURE, is_rolling, next_occurrences
 from bot.knowledge.models import Programme
 from bot.knowledge.normalize import fold
-from bot.knowledge.places import find_place
 from bot.storage.records import (
     DEFAULT_LEAD_DAYS,
     Recipient,
@@ -42,21 +41,10 @@ ABO_EXAMPLE = "z. B. /abo Heimat-Scheck 14,3 oder /abo Heimat oder /abo Kreis H�
 # A small count typed by a user (weeks, a reminder's number): ASCII digits, at most three.
 _SMALL_NUMBER = re.compile(r"[0-9]{1,3}")
 MAX_LISTED = 15
-_ALL = {"alle", "alles", "all"}
-_DIGEST = {"wochenbrief", "wochenbriefe", "wochen-brief"}
 DIGEST_SAVED = ("Abo gespeichert: Wochenbrief. Jeden Montag um 09:00 Uhr bekommen Sie die Fristen "
                 "der nächsten 4 Wochen und neue oder geänderte Programme aus Ihren Abos (ohne "
                 "weitere Abos: aus allen). In Wochen ohne Neuigkeiten kommt nichts.")
 MAX_TEXT = 200
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a subscription follows, and how to name it to the user."""
-
-    kind: TargetKind
-    value: str
-    label: str
 
 
 def _days(days: tuple[int, ...]) -> str:
@@ -69,10 +57,13 @@ class SubscriptionCommands:
     """The commands, bound to a dialogue, a repository and a re-planning hook."""
 
     def __init__(self, dialogue: Dialogue, repo: SubscriptionRepository,
-                 replan: Callable[[Recipient], None]) -> None:
+                 replan: Callable[[Recipient], None],
+                 received: Callable[[Recipient], list[str]] | None = None) -> None:
         self._dialogue = dialogue
         self._repo = repo
         self._replan = replan
+        # Lines about the broadcasts the chat received, for /abos (bot.dialogue.broadcast).
+        self._received = received
 
     def commands(self) -> list[Command]:
         """Return the commands to register."""
@@ -92,27 +83,11 @@ class SubscriptionCommands:
 
     def resolve(self, text: str) -> Target:
         """Find what ``text`` names: everything, the digest, a topic, a Kreis or a programme."""
-        if fold(text) in _ALL:
-            return Target(TargetKind.ALL, "", "alle Programme")
-        if fold(text) in _DIGEST:
-            return Target(TargetKind.DIGEST, "", "Wochenbrief")
-        base = self._dialogue.knowledge.base
-        exact = base.get(text)  # a button sends the programme's id
-        if isinstance(exact, Programme):
-            return Target(TargetKind.PROGRAMME, exact.id, exact.title)
-        topics = {fold(t): t for p in base.programmes() for t in p.topics}
-        if fold(text) in topics:
-            topic = topics[fold(text)]
-            return Target(TargetKind.TOPIC, topic, f"Thema „{topic}“")
-        place, rest = find_place(text, base.places)
-        if place is not None and not [w for w in rest if w not in ("kreis", "im", "in")]:
-            region = base.regions[place.region_id]
-            return Target(TargetKind.REGION, region.id, region.name)
-        programme = self._dialogue.knowledge.find(text, kind="programm")
-        if isinstance(programme, Programme):
-            return Target(TargetKind.PROGRAMME, programme.id, programme.title)
-        raise UserError(f"„{text[:40]}“ kenne ich nicht als Programm, Thema oder Kreis. "
-                        + ABO_EXAMPLE)
+        found = find_target(self._dialogue.knowledge, text)
+        if found is None:
+            raise UserError(f"„{text[:40]}“ kenne ich nicht als Programm, Thema oder Kreis. "
+                            + ABO_EXAMPLE)
+        return found
 
     async def abo(self, message: IncomingMessage, args: str) -> Reply:
         """Subscribe this chat to one or more targets ("A, B"), with optional lead days."""
@@ -183,8 +158,10 @@ class SubscriptionCommands:
         recipient = _recipient(message)
         subs = await asyncio.to_thread(self._repo.list_subscriptions, recipient)
         own = await asyncio.to_thread(self._repo.list_personal_reminders, recipient)
+        history = [] if self._received is None else await asyncio.to_thread(
+            self._received, recipient)
         if not subs and not own:
-            return Reply("Sie haben noch keine Abos. " + ABO_EXAMPLE)
+            return Reply("\n".join(["Sie haben noch keine Abos. " + ABO_EXAMPLE, *history]))
         lines = ["Ihre Abos:"] + [f"• {self._label(s)} – " + (
             "montags um 09:00 Uhr" if s.kind is TargetKind.DIGEST
             else f"{_days(s.lead_days)} vorher") for s in subs]
@@ -193,7 +170,7 @@ class SubscriptionCommands:
             lines += [f"{n}. am {formats.date(r.due_on)}: {r.text}"
                       for n, r in enumerate(own, start=1)]
             lines.append("Eine Erinnerung löschen: /abbestellen <Nummer>, z. B. /abbestellen 1")
-        return Reply("\n".join(lines))
+        return Reply("\n".join(lines + history))
 
     async def abbestellen(self, message: IncomingMessage, args: str) -> Reply:
         """Unsubscribe one target, one personal reminder by its number, or everything."""
@@ -201,7 +178,7 @@ class SubscriptionCommands:
             raise UserError("Was möchten Sie abbestellen? z. B. /abbestellen Heimat-Scheck, "
                             "/abbestellen 1 (eine Erinnerung) oder /abbestellen alle")
         recipient = _recipient(message)
-        if fold(args) in _ALL:
+        if fold(args) in ALL_WORDS:
             count = await asyncio.to_thread(self._unsubscribe_all, recipient)
             return Reply(f"Alle Abos beendet ({count}).")
         if _SMALL_NUMBER.fullmatch(args):

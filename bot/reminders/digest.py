@@ -17,14 +17,15 @@ on a Tuesday starts next Monday). What it says (see :mod:`bot.reminders.digest_t
 the deadlines of the next four weeks and the programmes added or changed in the week
 before the instant (:class:`~bot.storage.programme_versions.ProgrammeVersions`), both
 for the programmes the chat's other subscriptions follow, or for all programmes when it
-follows nothing else; and the week's broadcasts. An empty week sends nothing.
+follows nothing else; and the broadcasts the chat received in the week before the
+instant ("Mitteilungen:", see :mod:`bot.storage.broadcasts`). An empty week sends nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.clock import BERLIN, Clock
 from bot.knowledge.base import KnowledgeBase
@@ -41,14 +42,15 @@ logger = logging.getLogger(__name__)
 SEND_TIME = "09:00"
 _WEEK = dt.timedelta(days=7)
 
-# The week's broadcast texts, from the start of the week before to the digest instant.
-# A later broadcast feature provides them; until then there are none.
-WeekBroadcasts = Callable[[dt.datetime, dt.datetime], Sequence[str]]
+# The broadcast texts each chat received from the start of the week before to the digest
+# instant: (chats, since, until) → texts per chat (BroadcastRepository.week).
+WeekBroadcasts = Callable[[Sequence[int], dt.datetime, dt.datetime], Mapping[int, Sequence[str]]]
 
 
-def no_broadcasts(since: dt.datetime, until: dt.datetime) -> list[str]:
-    """Return no broadcasts (there is no broadcast feature yet)."""
-    return []
+def no_broadcasts(owners: Sequence[int], since: dt.datetime,
+                  until: dt.datetime) -> dict[int, list[str]]:
+    """Return no broadcasts (a digest without the broadcast store, as in some tests)."""
+    return {}
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -137,9 +139,9 @@ class WeeklyDigest:
                 follows[sub.subscriber_id].append(sub)
         # After a downtime, deadlines already over this week are no longer listed.
         start = max(monday, now.astimezone(BERLIN).date())
-        week = _Week(ProgrammeIndex(kb, start), monday,
-                     self._versions.changes(digest_at(monday - _WEEK), at),
-                     self._broadcasts(digest_at(monday - _WEEK), at))
+        since = digest_at(monday - _WEEK)
+        week = _Week(ProgrammeIndex(kb, start), monday, self._versions.changes(since, at),
+                     self._broadcasts(list(follows), since, at))
         rows = [row for owner, subs in follows.items()
                 if (row := week.row(owner, subs, at)) is not None]
         self._outbox.insert(rows, now)
@@ -152,11 +154,11 @@ class _Week:
     """What one week's digests share: the programmes, their deadlines and the news."""
 
     def __init__(self, index: ProgrammeIndex, monday: dt.date, changes: Changes,
-                 broadcasts: Sequence[str]) -> None:
+                 broadcasts: Mapping[int, Sequence[str]]) -> None:
         self._index = index
         self._monday = monday
         self._changes = changes
-        self._broadcasts = list(broadcasts)
+        self._broadcasts = broadcasts
         end = monday + dt.timedelta(weeks=WEEKS)
         self._deadlines = {
             pid: [DigestDeadline(o.date, index.programmes[pid].title, o.label, o.uncertain)
@@ -172,7 +174,7 @@ class _Week:
             deadlines=[d for p in programmes for d in self._deadlines[p.id]],
             added=[p.title for p in programmes if p.id in self._changes.added],
             changed=[p.title for p in programmes if p.id in self._changes.changed],
-            broadcasts=self._broadcasts))
+            broadcasts=self._broadcasts.get(owner, ())))
         if text is None:
             return None
         return PlannedReminder(

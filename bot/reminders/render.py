@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
+from bot.broadcast.texts import message as broadcast_message
 from bot.storage.records import ClaimedReminder, ReminderKind
 
 
@@ -43,13 +44,15 @@ def render(rows: Sequence[ClaimedReminder], today: dt.date, late_ids: Collection
 
     Reminders for the same deadline (e.g. the 7- and the 1-day reminder after downtime)
     become one line. A weekly digest due at the same time comes last, as it is.
-    Messages about handed-off questions come first, as they are, oldest first.
+    Messages about handed-off questions come first, as they are, oldest first; then
+    broadcasts, each under its own header, oldest first.
     """
     deadlines: dict[tuple[str, dt.date | None, str | None], str] = {}
     personal: list[str] = []
     notices: list[str] = []
     digests: list[str] = []
     handoffs: list[ClaimedReminder] = []
+    broadcasts: list[ClaimedReminder] = []
     for row in sorted(rows, key=lambda r: (r.occurs_on or today, r.text, r.id)):
         late = row.id in late_ids
         if row.kind is ReminderKind.DEADLINE:
@@ -61,6 +64,8 @@ def render(rows: Sequence[ClaimedReminder], today: dt.date, late_ids: Collection
             digests.append(row.text)  # complete, with its own heading
         elif row.kind is ReminderKind.HANDOFF:
             handoffs.append(row)  # complete: a question, an answer or a reminder of one
+        elif row.kind is ReminderKind.BROADCAST:
+            broadcasts.append(row)
         else:
             notices.append(f"• {row.text}")
     sections = [
@@ -69,5 +74,6 @@ def render(rows: Sequence[ClaimedReminder], today: dt.date, late_ids: Collection
         ("Hinweis:", notices),
     ]
     return "\n\n".join([r.text for r in sorted(handoffs, key=lambda r: r.id)]
+                       + [broadcast_message(r.text) for r in sorted(broadcasts, key=lambda r: r.id)]
                        + ["\n".join([head, *lines]) for head, lines in sections if lines]
                        + digests)

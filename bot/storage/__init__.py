@@ -1,5 +1,6 @@
-"""Persistence: tables, migrations, and repositories for subscriptions, the outbox and cases."""
+"""Persistence: tables, migrations, repositories (subscriptions, outbox, cases, broadcasts)."""
 
+from bot.storage.broadcasts import Audience, BroadcastRepository
 from bot.storage.database import create_db_engine, database_url
 from bot.storage.handoff import Case, HandoffRepository
 from bot.storage.migrate import check_schema, upgrade
@@ -18,6 +19,8 @@ from bot.storage.records import (
 from bot.storage.subscriptions import SubscriptionRepository
 
 __all__ = [
+    "Audience",
+    "BroadcastRepository",
     "Case",
     "ClaimedReminder",
     "HandoffRepository",

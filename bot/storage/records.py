@@ -33,6 +33,7 @@ class ReminderKind(StrEnum):
     NOTICE = "notice"
     DIGEST = "digest"  # one chat's weekly digest, its whole text in one row
     HANDOFF = "handoff"  # a handed-off question, its answer or a reminder of it, as it is
+    BROADCAST = "broadcast"  # a coordinator's broadcast ("Rundschreiben"), its bare text
 
 
 class State(StrEnum):

@@ -191,7 +191,7 @@ class Reminder(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     subscriber_id: int = Field(sa_column=_owner_fk(index=False))  # see ix_reminder_subscriber_…
-    kind: str = Field(max_length=10)  # deadline | personal | notice | digest
+    kind: str = Field(max_length=10)  # deadline|personal|notice|digest|handoff|broadcast
     programme_id: str | None = Field(default=None, max_length=200)
     personal_reminder_id: int | None = Field(
         default=None,

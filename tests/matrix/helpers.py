@@ -23,7 +23,7 @@ from nio import (
 from bot.app import Storage, build_dialogue, load_knowledge, open_storage
 from bot.clock import FixedClock
 from bot.dialogue.commands import Command
-from bot.settings import Settings, shipped_knowledge_dir
+from bot.settings import Coordinator, Settings, shipped_knowledge_dir
 from bot.transports import matrix
 from bot.transports.matrix.transport import MatrixTransport
 
@@ -156,22 +156,26 @@ class Bot:
     user_id: str
 
 
-def settings_for(account: Account, data_dir: Path, allowed: str) -> Settings:
+def settings_for(account: Account, data_dir: Path, allowed: str,
+                 coordinators: Sequence[Coordinator] = ()) -> Settings:
     """Settings as the bot would read them from its environment."""
     env = {"FOERDERLOTSE_MATRIX_HOMESERVER": account.homeserver,
            "FOERDERLOTSE_MATRIX_USER_ID": account.user_id,
            "FOERDERLOTSE_MATRIX_PASSWORD": account.password,
            "FOERDERLOTSE_MATRIX_ALLOWED": allowed}
-    return Settings(shipped_knowledge_dir(), data_dir, None, environ=MappingProxyType(env))
+    return Settings(shipped_knowledge_dir(), data_dir, None, environ=MappingProxyType(env),
+                    coordinators=tuple(coordinators))
 
 
 async def _wired(account: Account, data_dir: Path, clock: FixedClock, allowed: str,
-                 commands: Sequence[Command] = ()) -> tuple[Storage, MatrixTransport]:
+                 commands: Sequence[Command] = (), coordinators: Sequence[Coordinator] = (),
+                 ) -> tuple[Storage, MatrixTransport]:
     """Build the real transport on a real dialogue (plus ``commands``) and SQLite storage."""
-    settings = settings_for(account, data_dir, allowed)
+    settings = settings_for(account, data_dir, allowed, coordinators)
     storage = await asyncio.to_thread(open_storage, settings, clock)
     holder = await asyncio.to_thread(load_knowledge, settings, clock)
-    dialogue = await asyncio.to_thread(build_dialogue, holder, clock, storage)
+    dialogue = await asyncio.to_thread(build_dialogue, holder, clock, storage,
+                                       settings.coordinators)
     for command in commands:
         dialogue.commands.add(command)
     return storage, matrix.create(settings, dialogue, storage)
@@ -180,9 +184,14 @@ async def _wired(account: Account, data_dir: Path, clock: FixedClock, allowed: s
 @contextlib.asynccontextmanager
 async def running_bot(account: Account, data_dir: Path, clock: FixedClock,
                       allowed: str = "@alice-*:localhost",
-                      commands: Sequence[Command] = ()) -> AsyncIterator[Bot]:
-    """Run the real transport (real dialogue, real SQLite) until the block ends."""
-    storage, transport = await _wired(account, data_dir, clock, allowed, commands)
+                      commands: Sequence[Command] = (),
+                      coordinators: Sequence[Coordinator] = ()) -> AsyncIterator[Bot]:
+    """Run the real transport (real dialogue, real SQLite) until the block ends.
+
+    No reminder engine runs: what the dialogue queues stays in the outbox.
+    """
+    storage, transport = await _wired(account, data_dir, clock, allowed, commands,
+                                      coordinators)
     stop = asyncio.Event()
     task = asyncio.create_task(transport.run(stop))
     ready = asyncio.create_task(transport.connection.ready.wait())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -295,11 +295,12 @@ async def test_broadcasts_of_the_week_have_a_place(
     subscriptions: SubscriptionRepository, outbox: OutboxRepository, clock: FixedClock,
     kb: KnowledgeBase, make_digest: Callable[..., WeeklyDigest],
 ) -> None:
-    asked: list[tuple[dt.datetime, dt.datetime]] = []
+    asked: list[tuple[list[int], dt.datetime, dt.datetime]] = []
 
-    def broadcasts(since: dt.datetime, until: dt.datetime) -> list[str]:
-        asked.append((since, until))
-        return ["Infoabend Heimatförderung am 02.04.2026 in Höxter"]
+    def broadcasts(owners: Sequence[int], since: dt.datetime,
+                   until: dt.datetime) -> dict[int, list[str]]:
+        asked.append((list(owners), since, until))
+        return {owner: ["Infoabend Heimatförderung am 02.04.2026 in Höxter"] for owner in owners}
 
     clock.set(MONDAY - dt.timedelta(days=3))
     subscriptions.subscribe(CHAT, TargetKind.DIGEST)
@@ -309,7 +310,8 @@ async def test_broadcasts_of_the_week_have_a_place(
     assert digest.plan_due() == 1
     sender = FakeSender()
     await engine(outbox, sender, clock).sweep()
-    assert asked == [(dt.datetime(2026, 3, 23, 8, 0, tzinfo=UTC), MONDAY)]
+    last_monday = dt.datetime(2026, 3, 23, 8, 0, tzinfo=UTC)
+    assert asked == [([subscriptions.subscriber_id(CHAT)], last_monday, MONDAY)]
     assert [d.text for d in sender.deliveries] == [
         "Ihr Wochenbrief für die Woche ab 30.03.2026\n\n"
         "Mitteilungen:\n• Infoabend Heimatförderung am 02.04.2026 in Höxter\n\n" + FOOTER]

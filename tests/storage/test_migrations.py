@@ -107,7 +107,7 @@ def test_database_url(tmp_path: Path) -> None:
 
 def test_migrations_are_found_and_have_one_head() -> None:
     assert (migrations_dir() / "env.py").is_file()
-    assert head_revision() == "0007"
+    assert head_revision() == "0008"
 
 
 def _upgrade_keeps_a_lease(url: str) -> None:

@@ -1,9 +1,9 @@
 """A fake Telegram Bot API server: just enough of it for python-telegram-bot's real HTTP stack.
 
 It serves queued updates by long polling (honouring ``offset`` as Telegram does: an
-acknowledged update is gone for good), records every call (uploaded files as
-:class:`Upload`), and can be scripted to answer a method with an error (429 with
-``parameters.retry_after``, 403, 400, 502).
+acknowledged update is gone for good), records every call with the moment it was answered
+(uploaded files as :class:`Upload`), and can be scripted to answer a method with an error
+(429 with ``parameters.retry_after``, 403, 400, 502).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,11 +43,12 @@ class Upload:
 
 @dataclass
 class Call:
-    """One request the bot made."""
+    """One request the bot made; ``at`` is when the server answered it (``time.monotonic``)."""
 
     method: str
     params: dict[str, Any]
     status: int
+    at: float = 0.0
 
 
 @dataclass
@@ -157,7 +159,7 @@ class FakeBotApi:
     async def _record(self, method: str, params: dict[str, Any], status: int,
                       response: web.Response) -> web.Response:
         async with self._changed:
-            self.calls.append(Call(method, params, status))
+            self.calls.append(Call(method, params, status, time.monotonic()))
             self._changed.notify_all()
         return response
 

@@ -1,0 +1,1 @@
+"""Broadcasts ("Rundschreiben") from coordinators: who they reach and what chats read."""
