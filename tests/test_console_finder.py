@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from openpyxl import load_workbook
 
 from bot.dialogue.core import Dialogue
 from bot.transports.console import ConsoleTransport
+from tests.plan_sheet import plan_totals
 
 PLAN = "Finanzierungsplan-Heimat-Scheck-2026-11-26.xlsx"
 
@@ -48,29 +48,6 @@ async def chat(dialogue: Dialogue, lines: list[str], out_dir: Path) -> list[str]
 
 def names_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
-
-
-def plan_totals(data: bytes) -> dict[str, Decimal]:
-    """Open the plan with openpyxl and evaluate its "Summe …" formulas as a spreadsheet would.
-
-    Each ``=SUM(Bx:By)`` must cover exactly the numbers listed above it in its section.
-    """
-    sheet = load_workbook(io.BytesIO(data)).active
-    totals: dict[str, Decimal] = {}
-    for row in range(1, sheet.max_row + 1):
-        label, formula = sheet.cell(row, 1).value, sheet.cell(row, 2).value
-        if not (isinstance(label, str) and label.startswith("Summe ")):
-            continue
-        match = re.fullmatch(r"=SUM\(B(\d+):B(\d+)\)", str(formula))
-        assert match is not None, formula
-        first, last = int(match[1]), int(match[2])
-        assert last == row - 1, "the sum must end right above its own row"
-        assert sheet.cell(first - 1, 2).value is None, "the sum must start at its section"
-        values = [sheet.cell(r, 2).value for r in range(first, last + 1)]
-        assert all(isinstance(v, int | float) for v in values), values
-        totals[label.removeprefix("Summe ")] = sum((Decimal(str(v)) for v in values),
-                                                   Decimal(0))
-    return totals
 
 
 async def test_a_finder_run_answered_with_numbers(dialogue: Dialogue, tmp_path: Path) -> None:
