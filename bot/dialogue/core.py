@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from bot.clock import Clock, berlin_today
-from bot.dialogue import answers, roles
+from bot.dialogue import answers, replies, roles
 from bot.dialogue.commands import Command, Parsed, Registry, parse
 from bot.dialogue.conversation import ChatState, Conversations
 from bot.dialogue.finder_flow import LEFT as FINDER_LEFT
@@ -25,8 +25,7 @@ from bot.dialogue.recorder import QuestionRecorder
 from bot.dialogue.sanitize import clean
 from bot.dialogue.smalltalk import smalltalk_reply, yes_or_no
 from bot.errors import UserError
-from bot.knowledge.decision import Decision, Intent
-from bot.knowledge.matcher import Candidate
+from bot.knowledge.decision import Decision
 from bot.knowledge.models import Programme
 from bot.knowledge.service import Knowledge
 from bot.logs import fingerprint
@@ -237,53 +236,21 @@ class Dialogue:
         answer = (Answer(decision, calculated) if calculated is not None
                   else self._reply(chat, question, decision))
         if decision.status == "answer":
-            state.entry_id = _shown_entry(decision)
+            state.entry_id = replies.shown_entry(decision)
         state.options = ([(c.entry_id, c.title) for c in decision.options]
                          if decision.status == "choices" else [])
         self.conversations.save(chat, state)
         return answer
 
     def _reply(self, chat: ChatRef, question: str, decision: Decision) -> Answer:
-        knowledge = self.knowledge
+        base = self.knowledge.base
         if decision.status == "answer":
-            reply = self._answer_reply(knowledge, decision, question)
+            reply = replies.answer_reply(base, decision, question, self.today(), self._actions)
         elif decision.status == "choices":
-            reply = self._choices_reply(chat, knowledge, decision)
+            reply = replies.choices_reply(decision, ENTRY_PREFIX)
         else:
-            reply = self._unknown_reply(knowledge, decision)
+            reply = replies.unknown_reply(base, decision)
         return Answer(decision, reply)
-
-    def _answer_reply(self, knowledge: Knowledge, decision: Decision, question: str) -> Reply:
-        base = knowledge.base
-        offices = _routed_offices(decision)
-        chosen = offices or decision.candidates[:1]
-        region = decision.place.region_id if decision.place else None
-        texts = [answers.entry_text(base, base.entries[c.entry_id], self.today(),
-                                    decision.intent, region, question) for c in chosen[:2]]
-        if decision.place is not None and any(map(_is_office, decision.candidates)):
-            texts.insert(0, f"Für {decision.place.name} ist zuständig:")
-        return Reply("\n\n".join(texts), actions=self._actions(chosen[0].entry_id))
-
-    def _choices_reply(self, chat: ChatRef, knowledge: Knowledge, decision: Decision) -> Reply:
-        options = decision.options
-        lines = ["Meinten Sie …?"]
-        lines += [f"{i}. {c.title}" for i, c in enumerate(options, start=1)]
-        # Numbers work everywhere; Telegram shows the same options as buttons too.
-        lines.append("Antworten Sie mit der Nummer.")
-        choices = tuple(Choice(c.title, ENTRY_PREFIX + c.entry_id) for c in options)
-        return Reply("\n".join(lines), choices=choices)
-
-    def _unknown_reply(self, knowledge: Knowledge, decision: Decision) -> Reply:
-        base = knowledge.base
-        region = decision.place.region_id if decision.place else "westfalen-lippe"
-        office = base.advisor_for(region) or next(iter(base.contacts_for(region)), None)
-        text = "Dazu weiß ich leider nichts Sicheres."
-        if office is not None:
-            # Only the office's own web address: a source page may be another office's.
-            where = f": {office.web}" if office.web else "."
-            text += f"\nFragen Sie gern bei {office.title} nach{where}"
-        text += "\nMit /programme sehen Sie alle Förderprogramme, die ich kenne."
-        return Reply(text)
 
     def _pick(self, chat: ChatRef, state: ChatState, number: int) -> Reply:
         options = state.options
@@ -325,23 +292,6 @@ class Dialogue:
         if isinstance(entry, Programme) and self.commands.get("abo") is not None:
             return (Choice("Fristen abonnieren", SUBSCRIBE_PREFIX + entry.id),)
         return ()
-
-
-def _is_office(candidate: Candidate) -> bool:
-    """Tell whether ``candidate`` is an office a place question was routed to."""
-    return candidate.score >= 1.0 and candidate.kind == "kontakt"
-
-
-def _routed_offices(decision: Decision) -> list[Candidate]:
-    """Return the offices a place question was routed to (empty for any other answer)."""
-    if decision.intent is not Intent.CONTACT:
-        return []
-    return [c for c in decision.candidates if _is_office(c)]
-
-
-def _shown_entry(decision: Decision) -> str:
-    """Return the entry an answer is about: a routed place question's office, else the best."""
-    return (_routed_offices(decision) or decision.candidates)[0].entry_id
 
 
 def _cleaned(message: IncomingMessage) -> IncomingMessage:

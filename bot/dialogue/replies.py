@@ -1,0 +1,67 @@
+"""A decision as the user sees it: the answer card, "Meinten Sie …?" or an honest "weiß nicht"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from bot.dialogue import answers
+from bot.dialogue.messages import Choice, Reply
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.decision import Decision, Intent
+from bot.knowledge.matcher import Candidate
+
+Actions = Callable[[str], tuple[Choice, ...]]
+
+
+def answer_reply(base: KnowledgeBase, decision: Decision, question: str, today: dt.date,
+                 actions: Actions) -> Reply:
+    """Render an answer: the asked fact first; a routed place question names its offices."""
+    offices = routed_offices(decision)
+    chosen = offices or decision.candidates[:1]
+    region = decision.place.region_id if decision.place else None
+    texts = [answers.entry_text(base, base.entries[c.entry_id], today, decision.intent, region,
+                                question) for c in chosen[:2]]
+    if decision.place is not None and any(map(is_office, decision.candidates)):
+        texts.insert(0, f"Für {decision.place.name} ist zuständig:")
+    return Reply("\n\n".join(texts), actions=actions(chosen[0].entry_id))
+
+
+def choices_reply(decision: Decision, prefix: str) -> Reply:
+    """Render "Meinten Sie …?": numbers work everywhere, Telegram adds the same as buttons."""
+    options = decision.options
+    lines = ["Meinten Sie …?"]
+    lines += [f"{i}. {c.title}" for i, c in enumerate(options, start=1)]
+    lines.append("Antworten Sie mit der Nummer.")
+    choices = tuple(Choice(c.title, prefix + c.entry_id) for c in options)
+    return Reply("\n".join(lines), choices=choices)
+
+
+def unknown_reply(base: KnowledgeBase, decision: Decision) -> Reply:
+    """Say honestly that the bot does not know, and who can help."""
+    region = decision.place.region_id if decision.place else "westfalen-lippe"
+    office = base.advisor_for(region) or next(iter(base.contacts_for(region)), None)
+    text = "Dazu weiß ich leider nichts Sicheres."
+    if office is not None:
+        # Only the office's own web address: a source page may be another office's.
+        where = f": {office.web}" if office.web else "."
+        text += f"\nFragen Sie gern bei {office.title} nach{where}"
+    text += "\nMit /programme sehen Sie alle Förderprogramme, die ich kenne."
+    return Reply(text)
+
+
+def is_office(candidate: Candidate) -> bool:
+    """Tell whether ``candidate`` is an office a place question was routed to."""
+    return candidate.score >= 1.0 and candidate.kind == "kontakt"
+
+
+def routed_offices(decision: Decision) -> list[Candidate]:
+    """Return the offices a place question was routed to (empty for any other answer)."""
+    if decision.intent is not Intent.CONTACT:
+        return []
+    return [c for c in decision.candidates if is_office(c)]
+
+
+def shown_entry(decision: Decision) -> str:
+    """Return the entry an answer is about: a routed place question's office, else the best."""
+    return (routed_offices(decision) or decision.candidates)[0].entry_id
