@@ -44,12 +44,20 @@ def test_config_globs_and_policy() -> None:
     assert config.trust is TrustPolicy.TOFU
 
 
+def test_the_flood_limit_is_a_setting() -> None:
+    assert MatrixConfig.from_env(BASE, Path("/data")).flood_per_minute == 20
+    env = {**BASE, "FOERDERLOTSE_MATRIX_FLOOD_PER_MINUTE": "0"}
+    assert MatrixConfig.from_env(env, Path("/data")).flood_per_minute == 0
+
+
 @pytest.mark.parametrize(("change", "needle"), [
     ({"FOERDERLOTSE_MATRIX_HOMESERVER": "matrix.example.org"}, "HOMESERVER"),
     ({"FOERDERLOTSE_MATRIX_USER_ID": "foerderlotse"}, "USER_ID"),
     ({"FOERDERLOTSE_MATRIX_PASSWORD": ""}, "ACCESS_TOKEN"),
     ({"FOERDERLOTSE_MATRIX_ALLOWED": "kreis-hoexter.de"}, "ALLOWED"),
     ({"FOERDERLOTSE_MATRIX_TRUST": "blind"}, "TRUST"),
+    ({"FOERDERLOTSE_MATRIX_FLOOD_PER_MINUTE": "viele"}, "FLOOD_PER_MINUTE"),
+    ({"FOERDERLOTSE_MATRIX_FLOOD_PER_MINUTE": "-5"}, "FLOOD_PER_MINUTE"),
 ])
 def test_config_errors_name_the_variable(change: dict[str, str], needle: str) -> None:
     with pytest.raises(ConfigError, match=needle):

@@ -70,7 +70,8 @@ class MatrixConfig:
                               "FOERDERLOTSE_MATRIX_DEVICE_ID.")
         return cls(homeserver, user_id, data_dir / "matrix", password, token, device,
                    _allowed(env.get("FOERDERLOTSE_MATRIX_ALLOWED", ""), user_id),
-                   _trust(env.get("FOERDERLOTSE_MATRIX_TRUST", "")))
+                   _trust(env.get("FOERDERLOTSE_MATRIX_TRUST", "")),
+                   flood_per_minute=_flood(env.get("FOERDERLOTSE_MATRIX_FLOOD_PER_MINUTE", "")))
 
     @property
     def server_name(self) -> str:
@@ -91,6 +92,16 @@ def _allowed(text: str, user_id: str) -> tuple[str, ...]:
                               "@*:kreis-hoexter.de oder @anna:example.org")
     # Unset: everyone on the bot's own homeserver may invite it.
     return patterns or (f"@*:{user_id.split(':', 1)[1]}",)
+
+
+def _flood(text: str) -> int:
+    raw = text.strip()
+    if not raw:
+        return DEFAULT_PER_MINUTE
+    if not raw.isdigit() or int(raw) > 10_000:
+        raise ConfigError(f"FOERDERLOTSE_MATRIX_FLOOD_PER_MINUTE={raw!r}: bitte eine ganze Zahl "
+                          "von 0 (kein Limit) bis 10000.")
+    return int(raw)
 
 
 def _trust(text: str) -> TrustPolicy:
