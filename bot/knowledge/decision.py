@@ -98,6 +98,10 @@ class Thresholds:
     # A near tie is no answer unless the question names the entry: "Heimat" alone fits the
     # Heimat-Scheck, -Fonds and -Preis equally (the linear model cannot see that by itself).
     min_margin: float = 0.04
+    # ... unless the model is this sure: long messages compress the scores, so a right first
+    # candidate often leads by less than the margin (chosen on the calibration set: answered
+    # right 80.9 -> 82.5 %, confident wrong 2.1 -> 2.4 %; catalogue 93.6 -> 94.5 %, 0.5 % wrong).
+    sure: float = 0.9
 
 
 @dataclass
@@ -220,7 +224,7 @@ def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent,
     if not candidates or candidates[0].score < limits.floor or sure < limits.choices:
         return Decision("unknown", candidates, intent=intent, confidence=sure, outside=outside)
     margin = candidates[0].score - (candidates[1].score if len(candidates) > 1 else 0.0)
-    if sure >= limits.answer and (margin >= limits.min_margin or named):
+    if sure >= limits.answer and (margin >= limits.min_margin or named or sure >= limits.sure):
         return Decision("answer", candidates, intent=intent, confidence=sure, outside=outside)
     options = candidates[: limits.max_choices]
     return Decision("choices", candidates, intent=intent, confidence=sure, options=options,
