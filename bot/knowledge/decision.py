@@ -187,6 +187,13 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
             candidates = full
     decision = _by_score(candidates, limits, intent, outside.topic(question))
     decision.place = place
+    if (place is not None and decision.outside is None and decision.status != "answer"
+            and intent is not Intent.CONTACT):
+        own = _kreis_programmes(kb, question, place)
+        if own:
+            # "Hat der Kreis eigene Fördertöpfe?" asked from Rahden: the Kreis's own programme.
+            others = [c for c in candidates if c.entry_id not in {o.entry_id for o in own}]
+            return Decision("answer", own + others, place, intent)
     # "Wer ist in Warburg für den Glasfaserausbau zuständig?": a topic we do not cover
     # stays "weiß ich nicht", even with a place and a contact question.
     if (place is None or decision.outside is not None or _names_its_entry(decision)
@@ -202,6 +209,20 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
 
 
 OWN_OFFICE_BONUS = 0.2
+_KREIS_FUNDING = re.compile(r"\b(kreis|muhlenkreis|landkreis)\b.{0,60}\b(forder\w*|topf|topfe|"
+                            r"geld\w*|mittel|richtlinie\w*|zuschuss\w*|fonds)\b|"
+                            r"\b(forder\w*|topf|topfe|geld\w*|richtlinie\w*|zuschuss\w*|fonds)"
+                            r"\b.{0,60}\b(beim|vom|des) (kreis|muhlenkreis)\b")
+
+
+def _kreis_programmes(kb: KnowledgeBase, question: str, place: Place) -> list[Candidate]:
+    """Return the place's own Kreis programmes when the question asks for the Kreis's money."""
+    if _KREIS_FUNDING.search(fold(question)) is None:
+        return []
+    chain = kb.region_chain(place.region_id)
+    kreis = next((r.id for r in chain if r.type in ("kreis", "kreisfreie_stadt")), None)
+    return [Candidate(p.id, p.kind, p.title, 1.0) for p in kb.programmes()
+            if kreis is not None and p.regions == [kreis]]
 
 
 def _offices(kb: KnowledgeBase, matcher: Matcher, question: str, place: Place) -> list[Candidate]:

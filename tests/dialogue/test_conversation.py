@@ -147,3 +147,13 @@ async def test_a_topic_we_do_not_cover_is_not_routed_to_an_office_by_its_place(
         chat: Transcript) -> None:
     text = await chat.say("Wer ist in Warburg für den Glasfaserausbau zuständig?")
     assert text.startswith("Dazu weiß ich leider nichts Sicheres.")
+
+
+async def test_asking_for_the_kreis_money_from_a_town_names_that_kreis_programme(
+        chat: Transcript) -> None:
+    text = await chat.say("Unser Chor aus Bünde plant ein Konzert – hat der Kreis dafür einen "
+                          "Fördertopf?")
+    assert text.startswith("Kulturförderung Kreis Herford")
+    # Asking for an office stays an office question.
+    text = await chat.say("Welche Stelle im Kreis hilft einem Verein aus Bünde beim Antrag?")
+    assert text.startswith("Für Bünde ist zuständig:\n\nKreis Herford – Kulturarbeit")
