@@ -18,8 +18,7 @@ from bot.knowledge.places import find_place
 _APPLICANT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("schule", ("schule", "kita", "kindergarten", "kindertages", "grundschul", "gymnasium",
                 "forderverein der schule")),
-    ("kreis", ("kreisverwaltung", "kreis selbst", "als kreis", "wir sind der kreis",
-               "kreisverwaltung")),
+    ("kreis", ("kreisverwaltung", "kreis selbst", "als kreis", "wir sind der kreis")),
     ("kommune", ("kommune", "gemeinde", "stadtverwaltung", "stadt selbst", "als stadt",
                  "verwaltung", "burgermeister", "kulturamt", "rathaus")),
     ("kuenstler", ("kunstler", "musiker", "autor", "autorin", "schauspieler", "tanzer",

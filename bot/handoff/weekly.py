@@ -20,6 +20,7 @@ from bot.clock import BERLIN, Clock
 from bot.handoff import texts
 from bot.handoff.routing import chats, place_label, responsible
 from bot.knowledge.base import KnowledgeBase
+from bot.reminders.weeks import berlin_monday, iso_week
 from bot.settings import Coordinator
 from bot.storage.handoff import HandoffRepository, Outgoing, message_key
 from bot.storage.records import local_instant
@@ -32,10 +33,8 @@ REMIND_AT = "09:00"  # Mondays, Europe/Berlin
 
 def week_of(now: dt.datetime) -> tuple[str, dt.datetime]:
     """Return the ISO week of ``now`` ("2026-W49") and its Monday 09:00 as a UTC instant."""
-    local = now.astimezone(BERLIN).date()
-    monday = local - dt.timedelta(days=local.weekday())
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}", local_instant(monday, REMIND_AT)
+    monday = berlin_monday(now)
+    return iso_week(monday), local_instant(monday, REMIND_AT)
 
 
 class OpenCaseReminders:

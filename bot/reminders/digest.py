@@ -33,6 +33,7 @@ from bot.knowledge.models import Programme
 from bot.knowledge.versions import content_hashes
 from bot.reminders.digest_text import WEEKS, DigestContent, DigestDeadline, render_digest
 from bot.reminders.planner import ProgrammeIndex
+from bot.reminders.weeks import berlin_monday, iso_week
 from bot.storage import OutboxRepository, PlannedReminder, ReminderKind, SubscriptionRepository
 from bot.storage.programme_versions import Changes, ProgrammeVersions
 from bot.storage.records import SubscriptionInfo, TargetKind, local_instant
@@ -53,11 +54,6 @@ def no_broadcasts(owners: Sequence[int], since: dt.datetime,
     return {}
 
 
-def week_start(day: dt.date) -> dt.date:
-    """Return the Monday of ``day``'s week."""
-    return day - dt.timedelta(days=day.weekday())
-
-
 def digest_at(monday: dt.date) -> dt.datetime:
     """Return the UTC instant of the digest of the week starting ``monday``."""
     return local_instant(monday, SEND_TIME)
@@ -65,15 +61,9 @@ def digest_at(monday: dt.date) -> dt.datetime:
 
 def next_digest_at(now: dt.datetime) -> dt.datetime:
     """Return the first digest instant after ``now``."""
-    monday = week_start(now.astimezone(BERLIN).date())
+    monday = berlin_monday(now)
     this_week = digest_at(monday)
     return this_week if this_week > now else digest_at(monday + _WEEK)
-
-
-def iso_week(monday: dt.date) -> str:
-    """Return the ISO week of ``monday``, e.g. ``2026-W14``."""
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def digest_key(owner: int, monday: dt.date) -> str:
@@ -112,7 +102,7 @@ class WeeklyDigest:
         it catches up within the same week.
         """
         now = self._clock.now()
-        monday = week_start(now.astimezone(BERLIN).date())
+        monday = berlin_monday(now)
         week = iso_week(monday)
         if now < digest_at(monday) or self._planned_week == week:
             return 0

@@ -11,8 +11,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.errors import ConfigError
@@ -102,3 +104,15 @@ def _sqlite_on_begin(connection: Any) -> None:
     # then writes, can fail with "database is locked" without waiting for the busy
     # timeout when two processes (or two engines) sweep the same file.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def insert_ignoring(conn: Connection, table: Table, *keys: str) -> SqliteInsert:
+    """Return an INSERT that skips rows whose ``keys`` exist already, on either backend.
+
+    (PostgreSQL's and SQLite's ``ON CONFLICT DO NOTHING`` are separate constructs in
+    SQLAlchemy; their interfaces are the same.)
+    """
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement: SqliteInsert = dialect.insert(table).on_conflict_do_nothing(
+        index_elements=list(keys))
+    return statement

@@ -23,11 +23,11 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, Index, Table, delete, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, SQLModel
 
 from bot.clock import Clock
+from bot.storage.database import insert_ignoring
 from bot.storage.outbox import insert_planned
 from bot.storage.records import PlannedReminder, Recipient, ReminderKind, State
 from bot.storage.tables import (
@@ -252,10 +252,8 @@ def _enqueue(conn: Connection, messages: Sequence[Outgoing], now: dt.datetime) -
 
 def _chat(conn: Connection, recipient: Recipient, now: dt.datetime) -> int:
     """Return the ``subscriber`` id of a chat, creating the row when it is new."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(S).values(
-        transport=recipient.transport, chat_id=recipient.chat_id, active=True, created_at=now,
-    ).on_conflict_do_nothing(index_elements=["transport", "chat_id"]))
+    conn.execute(insert_ignoring(conn, S, "transport", "chat_id").values(
+        transport=recipient.transport, chat_id=recipient.chat_id, active=True, created_at=now))
     return int(conn.execute(select(S.c.id).where(
         S.c.transport == recipient.transport, S.c.chat_id == recipient.chat_id)).scalar_one())
 

@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
 from bot.storage import claims
@@ -38,6 +38,7 @@ from bot.storage.bulk import (
     insert_deadlines,
 )
 from bot.storage.claims import C, chunks, unclaimed
+from bot.storage.database import insert_ignoring
 from bot.storage.records import (
     ClaimedReminder,
     Outcome,
@@ -299,9 +300,7 @@ def insert_planned(conn: Connection, rows: Sequence[PlannedReminder], now: dt.da
     """Insert planned rows in one executemany, skipping existing ``dedupe_key`` values."""
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(R).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    conn.execute(statement, [_row_values(row, now) for row in rows])
+    conn.execute(insert_ignoring(conn, R, "dedupe_key"), [_row_values(row, now) for row in rows])
 
 
 def _cancel(conn: Connection, ids: Sequence[int], reason: str) -> int:

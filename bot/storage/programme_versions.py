@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, bindparam, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from bot.storage.database import insert_ignoring
 from bot.storage.tables import ProgrammeVersion
 
 logger = logging.getLogger(__name__)
@@ -54,12 +54,10 @@ class ProgrammeVersions:
                        if pid in known and known[pid] != h}
             when = now if known else None
             if added:
-                dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
                 # Another process may record the same programme at the same moment.
-                insert = dialect.insert(V).on_conflict_do_nothing(index_elements=["programme_id"])
-                conn.execute(insert, [{"programme_id": pid, "content_hash": h,
-                                       "added_at": when, "changed_at": None}
-                                      for pid, h in sorted(added.items())])
+                rows = [{"programme_id": pid, "content_hash": h, "added_at": when,
+                         "changed_at": None} for pid, h in sorted(added.items())]
+                conn.execute(insert_ignoring(conn, V, "programme_id"), rows)
             if changed:
                 statement = (update(V).where(V.c.programme_id == bindparam("pid"))
                              .values(content_hash=bindparam("hash"), changed_at=now))
