@@ -43,6 +43,14 @@ def source_line(entry: Entry) -> str:
 
 def funding_text(funding: Funding) -> str:
     """Describe amount and financing type, with the note and any doubt, never cut."""
+    text = funding_amount(funding)
+    if funding.uncertain:
+        text += " – Angaben unsicher, die Quellen widersprechen sich"
+    return text + (f" ({funding.note})" if funding.note else "")
+
+
+def funding_amount(funding: Funding) -> str:
+    """Describe financing type, amount, rate and own share in one short phrase."""
     parts = [_FUNDING_TYPES[funding.type]]
     low, high = funding.amount_min, funding.amount_max
     if funding.type == "festbetrag" and high is not None and low in (None, high):
@@ -57,10 +65,7 @@ def funding_text(funding: Funding) -> str:
         parts.append(f"höchstens {formats.percent(funding.share_max)} der Kosten")
     if funding.own_share:
         parts.append(f"Eigenanteil: {funding.own_share}")
-    text = ", ".join(p.strip() for p in parts if p.strip())
-    if funding.uncertain:
-        text += " – Angaben unsicher, die Quellen widersprechen sich"
-    return text + (f" ({funding.note})" if funding.note else "")
+    return ", ".join(p.strip() for p in parts if p.strip())
 
 
 def funding_line(funding: Funding) -> str:

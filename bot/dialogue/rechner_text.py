@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.dialogue import formats
-from bot.dialogue.answers import funding_text, source_line
+from bot.dialogue.answers import funding_amount, source_line
 from bot.funding.calculator import (
     Costs,
     Finding,
@@ -28,8 +28,12 @@ _CANNOT = {
 def result_text(programme: Programme, costs: Costs, result: Result, plan: Plan | None) -> str:
     """Return the whole answer: lead, arithmetic, notes, plan summary and source."""
     if result.grant is None:
-        lead = f"Förderrechner – {programme.title}: {_CANNOT[programme.funding.type]}"
-        return "\n".join([lead, "Förderung: " + funding_text(programme.funding),
+        # What the source does say comes first ("bis 10.000 €"): that is what was asked.
+        lead = (f"Förderrechner – {programme.title}: {funding_amount(programme.funding)}. "
+                f"{_CANNOT[programme.funding.type]}")
+        funding = programme.funding
+        doubt = ["Die Quellen widersprechen sich."] if funding.uncertain else []
+        return "\n".join([lead, *doubt, *([funding.note] if funding.note else []),
                           source_line(programme)])
     parts = [_lead(programme, result), "Rechnung:", *_steps(result)]
     notes = notes_for(programme.funding, costs, result)

@@ -51,6 +51,8 @@ async def test_rechner_in_one_line_with_volunteer_hours_says_they_are_not_counte
 async def test_rechner_for_an_unknown_financing_type_does_not_guess(chat: Transcript) -> None:
     text = await chat.say("/rechner Aktion Mensch Viel vor 8.000 € Kosten")
     assert "nennt meine Quelle nicht – deshalb rechne ich hier nicht" in text
+    # What the source does say leads: the asked amount is in the first sentence.
+    assert text.split(". ")[0].endswith("bis 10.000 €, Eigenanteil: keiner")
     assert chat.last.attachment is None
 
 
