@@ -136,8 +136,8 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "eval", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"Katalog", "Blind, Kalibrierung", "Blind, Prüfung", "Blind, Abschluss",
-                           "Blind, Neu"}
+    assert set(report) == {"Katalog", "Blind, Kalibrierung", "Blind, Kalibrierung 2",
+                           "Blind, Prüfung", "Blind, Abschluss", "Blind, Neu"}
     assert report["Blind, Neu"]["cut_texts"] == 0
     held_out = report["Blind, Prüfung"]
     assert held_out["in_scope"] >= 150

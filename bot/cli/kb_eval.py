@@ -25,6 +25,7 @@ _CHAT = ChatRef("cli", "eval")
 SETS = (
     ("Katalog", "questions.yaml"),
     ("Blind, Kalibrierung", "eval/blind-kalibrierung.yaml"),
+    ("Blind, Kalibrierung 2", "eval/blind-kalibrierung-2.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
     ("Blind, Neu", "eval/blind-neu.yaml"),
