@@ -74,6 +74,29 @@ _INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
 )
 
 
+# Cues that name the asked aspect outright. They are looked for before the list above,
+# whose broad cues ("euro", "kricht", "als verein") also occur in questions about something
+# else: "Kriegen wir als lose Truppe ohne Verein trotzdem die 2.500 Euro?" asks who may apply.
+_EXPLICIT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
+    (Intent.DEADLINE, ("bis wann", "frist", "deadline", "stichtag", "antragsschluss",
+                       "due date")),
+    (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "how much", "preisgeld",
+                     "welche summe", "welcher betrag", "zuruckzahlen", "fixed amount")),
+    (Intent.CONTACT, ("beraten", "beratung", "ansprechpartner", "ansprechperson", "wer hilft",
+                      "who can advise")),
+    (Intent.ELIGIBILITY, ("wer darf", "wer stellt", "berechtigt", "darf ich",
+                          "durfen privat", "durfen kommun", "durfen verein", "konnen kommun",
+                          "konnen verein", "konnen privat", "privatperson", "einzelperson",
+                          "als einzelne", "zielgruppe", "fur wen", "eligible", "apply directly",
+                          "gemeinnutzig sind", "nicht gemeinnutzig", "nich gemeinnutzig",
+                          "kein gemeinnutzig", "keine gemeinnutzig", "kein verein",
+                          "keinen verein", "ohne verein", "kein e.v", "ohne e.v",
+                          "can schools", "can we apply", "can i apply", "auch wat",
+                          "auch was ab", "kann ich mit", "kann ich als", "konnen wir als",
+                          "konnen wir mit")),
+)
+# "bis wan", "bis wnan": the deadline question with a typo in its short word.
+_BIS_WANN = re.compile(r"\bbis (wan|wnan|wann|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")
 _SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
 EVIDENCE_CAP = 3.0
 _CUE_TYPO = 85  # "beratnug" still asks for advice
@@ -159,6 +182,9 @@ def intent_of(question: str) -> Intent:
 
 
 def _intent_in(sentence: str) -> Intent | None:
+    for intent, cues in _EXPLICIT_CUES:
+        if any(cue in sentence for cue in cues):
+            return intent
     typed = [w for w in words(sentence) if len(w) >= 6]
     for intent, cues in _INTENT_CUES:
         if any(cue in sentence for cue in cues):
@@ -166,7 +192,7 @@ def _intent_in(sentence: str) -> Intent | None:
         singles = [c for c in cues if " " not in c and len(c) >= 6]
         if any(fuzz.ratio(w, c) >= _CUE_TYPO for w in typed for c in singles):
             return intent
-    return None
+    return Intent.DEADLINE if _BIS_WANN.search(sentence) else None
 
 
 def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
