@@ -28,6 +28,8 @@ from bot.knowledge.decision import Intent, intent_of
     ("sparda stiftung – any fixed deadlines or can we apply anytime?", Intent.DEADLINE),
     # Context first, question last: the last asked sentence decides.
     ("Wir haben 8.000 Euro Budget und viele Ideen. Wer kann uns beraten?", Intent.CONTACT),
+    ("Wer ist die Contact Person für Kulturförderung bei uns im Kreis?", Intent.CONTACT),
+    ("Gibt es beim Kreis eine Stelle, die mir sagen kann, welche Töpfe passen?", Intent.CONTACT),
     ("hallo zusammen", Intent.GENERAL),
 ])
 def test_the_asked_aspect_is_recognised(question: str, intent: Intent) -> None:
