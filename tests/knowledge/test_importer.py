@@ -13,7 +13,7 @@ from bot.cli import main
 from bot.knowledge.importer import deadline_rules, import_rows, read_rows
 from bot.knowledge.loader import load_directory
 from bot.knowledge.service import Knowledge
-from tests.conftest import DATA, ROOT_DIR, TODAY
+from tests.conftest import DATA, KNOWLEDGE_CHECKED, ROOT_DIR, TODAY
 
 SHEET = DATA / "import" / "programme.csv"
 REFUSED = [
@@ -74,7 +74,7 @@ def test_cli_reports_refused_rows(folder: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_the_documented_example_sheet_imports_cleanly(tmp_path: Path) -> None:
-    knowledge = Knowledge.load(ROOT_DIR / "knowledge", TODAY)
+    knowledge = Knowledge.load(ROOT_DIR / "knowledge", KNOWLEDGE_CHECKED)
     example = ROOT_DIR / "knowledge" / "beispiel-import.csv"
     report = import_rows(read_rows(example), knowledge.base, tmp_path, TODAY)
     assert report.refused == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import yaml
 from bot.knowledge.loader import load_directory
 from bot.knowledge.models import Programme
 from bot.settings import shipped_knowledge_dir
-from tests.conftest import DATA, TODAY
+from tests.conftest import DATA, KNOWLEDGE_CHECKED, TODAY
 
 EXPECTED = yaml.safe_load((DATA / "broken_expected.yaml").read_text(encoding="utf-8"))
 
@@ -39,7 +40,7 @@ def test_every_reported_problem_is_expected(broken: list[str]) -> None:
 
 
 def test_shipped_knowledge_is_valid() -> None:
-    result = load_directory(shipped_knowledge_dir(), TODAY)
+    result = load_directory(shipped_knowledge_dir(), KNOWLEDGE_CHECKED)
     assert [str(p) for p in result.problems] == []
     assert result.knowledge is not None
     assert len(result.knowledge.entries) >= 15
@@ -170,8 +171,16 @@ def test_a_festbetrag_described_as_bis_zu_gets_a_hint(tmp_path: Path) -> None:
                for line in found), found
 
 
-def test_the_same_check_date_on_most_entries_is_called_a_bulk_stamp() -> None:
-    result = load_directory(Path(__file__).parents[2] / "knowledge", TODAY)
+def test_the_same_check_date_on_most_entries_is_called_a_bulk_stamp(tmp_path: Path) -> None:
+    # A copy of the shipped knowledge with one date stamped on every entry: the shipped files
+    # themselves carry the days they were really checked, which change with every check.
+    shutil.copytree(shipped_knowledge_dir(), tmp_path / "knowledge")
+    for path in (tmp_path / "knowledge").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^verified_on: .*$", "verified_on: 26.11.2026", text,
+                               flags=re.MULTILINE), encoding="utf-8")
+    result = load_directory(tmp_path / "knowledge", TODAY)
     stamps = [h.message for h in result.hints if "dasselbe Prüfdatum" in h.message]
     assert len(stamps) == 1
-    assert stamps[0].startswith("Hinweis: 61 von 61 Einträgen tragen dasselbe Prüfdatum")
+    assert re.match(r"Hinweis: (\d+) von \1 Einträgen tragen dasselbe Prüfdatum 26\.11\.2026",
+                    stamps[0]), stamps[0]
