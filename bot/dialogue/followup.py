@@ -14,13 +14,22 @@ from bot.knowledge.normalize import words
 MAX_WORDS = 7
 _LEADS = ("und", "and", "aber", "auch", "unds")
 _PLACE_ONLY = 3  # "in Höxter?", "und in Höxter"
+# "Wann wird der Müll abgeholt?" is short and asks "wann", but about things the knowledge
+# has never heard of: a question of its own, not "und bis wann?".
+MAX_UNKNOWN = 1
 
 
-def follow_up(decision: Decision, question: str, last: Entry | None) -> Decision | None:
-    """Return a decision about ``last`` when ``question`` only adds an aspect or a place."""
+def follow_up(decision: Decision, question: str, last: Entry | None,
+              unknown: int = 0) -> Decision | None:
+    """Return a decision about ``last`` when ``question`` only adds an aspect or a place.
+
+    ``unknown`` counts the question's words the knowledge has never seen.
+    """
     found = words(question)
     leads = bool(found) and found[0] in _LEADS
     if last is None or _answers_itself(decision, leads):
+        return None
+    if unknown > MAX_UNKNOWN and not leads:
         return None
     if len(found) > (MAX_WORDS * 2 if leads else MAX_WORDS):
         return None

@@ -67,6 +67,11 @@ class Matcher:
     def __init__(self, index: Index) -> None:
         self.index = index
 
+    def unknown_words(self, question: str) -> list[str]:
+        """Return the words of ``question`` the knowledge has never seen, typos forgiven."""
+        words = content_words(question)
+        return [w for w, unit in zip(words, self._units(words), strict=True) if not unit.matches]
+
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """Return up to ``limit`` candidates, best first."""
         words = content_words(question)

@@ -43,6 +43,13 @@ async def test_a_question_of_its_own_is_no_follow_up(chat: Transcript) -> None:
         "Fonds Soziokultur – Frist:")
 
 
+async def test_a_short_question_about_something_else_is_no_follow_up(chat: Transcript) -> None:
+    await chat.say("heimatscheck")
+    # It asks "wann", but about words the knowledge has never seen.
+    assert (await chat.say("Wann wird der Müll abgeholt?")).startswith("Dazu weiß ich leider")
+    assert "Frist" in await chat.say("und bis wann?")
+
+
 async def test_without_a_last_entry_a_bare_aspect_is_not_guessed(chat: Transcript) -> None:
     assert (await chat.say("und bis wann?")).startswith("Dazu weiß ich leider nichts")
 
