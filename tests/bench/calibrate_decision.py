@@ -70,8 +70,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-wrong", type=float, default=0.01)
     parser.add_argument("--min-rejection", type=float, default=0.96)
+    parser.add_argument("--knowledge", type=Path, default=shipped_knowledge_dir(),
+                        help="knowledge folder (default: the shipped one)")
     args = parser.parse_args()
-    knowledge = Knowledge.load(shipped_knowledge_dir(), dt.date(2026, 12, 2))
+    knowledge = Knowledge.load(args.knowledge, dt.date(2026, 12, 2))
     questions = [q for path in CALIBRATION for q in load_questions(path)]
     xs, ys, oos, before = samples(knowledge, questions)
     model = LogisticRegression(C=10.0, max_iter=1000).fit(xs, ys)
