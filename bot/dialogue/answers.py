@@ -202,6 +202,13 @@ def contact_text(contact: Contact) -> str:
     return "\n".join(body)
 
 
+def reach(contact: Contact) -> str:
+    """Return how to reach an office in one line: e-mail and phone first, then the web page."""
+    ways = [f"{label} {value}" for label, value in (
+        ("E-Mail", contact.email), ("Tel.", contact.phone), ("", contact.web)) if value]
+    return " · ".join(w.strip() for w in ways)
+
+
 def term_text(term: Term, intent: Intent = Intent.GENERAL) -> str:
     """Explain a term; for an amount question the sentence with the figure comes first."""
     sentences = formats.sentences(term.text)

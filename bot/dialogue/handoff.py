@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from bot.dialogue.answers import reach
 from bot.dialogue.commands import Command
 from bot.dialogue.messages import ChatRef, IncomingMessage, Reply
 from bot.errors import UserError
@@ -205,7 +206,8 @@ class HandoffCommands:
         offices = base.contacts_for(region_id or "westfalen-lippe")
         if offices:
             office = offices[0]
-            text += f" Fragen Sie gern bei {office.title} nach: {office.web or office.sources[0]}"
+            ways = reach(office) or office.sources[0]
+            text += f" Fragen Sie gern bei {office.title} nach: {ways}"
         return text
 
     async def antwort(self, message: IncomingMessage, args: str) -> Reply:

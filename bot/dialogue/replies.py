@@ -43,8 +43,9 @@ def unknown_reply(base: KnowledgeBase, decision: Decision) -> Reply:
     office = base.advisor_for(region) or next(iter(base.contacts_for(region)), None)
     text = "Dazu weiß ich leider nichts Sicheres."
     if office is not None:
-        # Only the office's own web address: a source page may be another office's.
-        where = f": {office.web}" if office.web else "."
+        # Only the office's own ways in: a source page may be another office's.
+        ways = answers.reach(office)
+        where = f": {ways}" if ways else "."
         text += f"\nFragen Sie gern bei {office.title} nach{where}"
     text += "\nMit /programme sehen Sie alle Förderprogramme, die ich kenne."
     return Reply(text)

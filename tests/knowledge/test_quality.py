@@ -14,6 +14,7 @@ from bot.cli.kb_eval import measure
 from bot.clock import BERLIN, FixedClock
 from bot.dialogue.core import Dialogue
 from bot.dialogue.evaluation import Report, load_questions
+from bot.dialogue.messages import ChatRef
 from bot.knowledge.places import find_place
 from bot.knowledge.service import Knowledge
 from tests.conftest import DATA, TODAY
@@ -58,3 +59,21 @@ def test_every_place_resolves_to_an_office(shipped: Knowledge) -> None:
     assert unresolved == []
     kreise = [r for r in base.regions.values() if r.type in ("kreis", "kreisfreie_stadt")]
     assert len(kreise) == 27  # 18 Kreise and 9 kreisfreie Städte of Westfalen-Lippe
+
+
+def test_every_office_can_be_reached_by_its_own_page(shipped: Knowledge) -> None:
+    # Issue #14: the honest "weiß ich nicht" names a way to a person, not a dead end; and
+    # the Bezirksregierungen point to their own ways in, not to Münster's page.
+    offices = list(shipped.base.contacts())
+    assert len(offices) >= 13
+    assert [o.id for o in offices if not o.web] == []
+    assert all("bezreg-muenster" not in (o.web or "") for o in offices
+               if o.id.startswith("bezirksregierung-") and "muenster" not in o.id)
+
+
+async def test_the_honest_unknown_names_the_offices_mailbox(shipped: Knowledge) -> None:
+    clock = FixedClock(dt.datetime.combine(TODAY, dt.time(10, 0), tzinfo=BERLIN))
+    answer = Dialogue(lambda: shipped, clock).answer(ChatRef("cli", "t"),
+                                                     "Wann wird in Coesfeld der Müll abgeholt?")
+    assert answer.decision.status == "unknown"
+    assert "Fragen Sie gern bei Kreis Coesfeld – Kultur nach: E-Mail kultur@" in answer.reply.text
