@@ -318,3 +318,16 @@ def test_kb_gaps_lists_answered_cases_and_kb_new_drafts_a_term_from_one(
     draft.write_text(text.replace("sources: []", "sources: [https://example.org/orgelfonds]"),
                      encoding="utf-8")
     assert main(["kb", "check", str(knowledge)]) == 0
+
+
+def test_a_reader_that_stops_early_is_no_error() -> None:
+    # "foerderlotse ask … | head -1": the closed pipe is not a data-folder problem.
+    run = subprocess.Popen([sys.executable, "-m", "bot", "ask", "wer hilft mir in Beckum"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert run.stdout is not None
+    assert run.stderr is not None
+    run.stdout.close()
+    with run.stderr:
+        err = run.stderr.read().decode()
+    assert run.wait(timeout=60) == 141
+    assert err == ""

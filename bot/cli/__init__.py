@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -54,6 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Fehler: Die Datenbank ist nicht nutzbar ({reason}). {_advice(reason)}",
               file=sys.stderr)
         return 3
+    except BrokenPipeError:
+        # The reader went away ("foerderlotse ask … | head -3"): nothing is wrong here. Point
+        # stdout at /dev/null so that Python's own flush at exit does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as exc:
         # A data folder that is a file, not writable, or a full disk: say where.
         logger.debug("File error", exc_info=exc)
