@@ -36,8 +36,8 @@ AREAS = {
     "engagement": "Ehrenamt und Engagement",
 }
 # The nearer the programme's region, the more it is "for us": a Kreis fund first.
-_REGION_RANK = {"kreis": 5, "kreisfreie_stadt": 5, "kulturregion": 4, "regierungsbezirk": 4,
-                "landesteil": 3, "land": 2, "bund": 1}
+_REGION_RANK = {"gemeinde": 6, "kreis": 5, "kreisfreie_stadt": 5, "kulturregion": 4,
+                "regierungsbezirk": 4, "landesteil": 3, "land": 2, "bund": 1}
 
 
 @dataclass(frozen=True)

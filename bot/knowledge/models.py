@@ -28,7 +28,8 @@ Area = Literal[
 ]
 YesNoUnknown = Literal["ja", "nein", "unbekannt"]
 RegionType = Literal[
-    "bund", "land", "landesteil", "regierungsbezirk", "kreis", "kreisfreie_stadt", "kulturregion"
+    "bund", "land", "landesteil", "regierungsbezirk", "kreis", "kreisfreie_stadt", "kulturregion",
+    "gemeinde"
 ]
 
 
