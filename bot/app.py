@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
-from bot.clock import Clock, berlin_today
+from bot.clock import Clock, real_today
 from bot.dialogue.broadcast import BroadcastCommands
 from bot.dialogue.core import Dialogue
 from bot.dialogue.handoff import HandoffCommands
@@ -106,7 +106,7 @@ def load_knowledge(settings: Settings, clock: Clock) -> KnowledgeHolder:
         KnowledgeError: nothing in the knowledge folder is usable.
 
     """
-    result = load_usable(settings.knowledge_dir, berlin_today(clock))
+    result = load_usable(settings.knowledge_dir, real_today(clock))
     if result.knowledge is None:
         raise KnowledgeError(list(result.problems))
     return KnowledgeHolder(Knowledge.build(result.knowledge), result.problems)

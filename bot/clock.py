@@ -49,3 +49,13 @@ class FixedClock:
 def berlin_today(clock: Clock) -> dt.date:
     """Return today's date in Europe/Berlin."""
     return clock.now().astimezone(BERLIN).date()
+
+
+def real_today(clock: Clock) -> dt.date:
+    """Return the day against which real-world dates in the knowledge are checked.
+
+    ``verified_on`` says when a person compared an entry with its source, which happened in
+    the real world: a clock set to an earlier day (a test, a demo of last month's deadlines)
+    must not make checked entries "future" and drop them. So the later of both days counts.
+    """
+    return max(berlin_today(clock), berlin_today(SystemClock()))

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Storage, build_dialogue, load_knowledge, open_storage
-from bot.clock import BERLIN, Clock, berlin_today
+from bot.clock import BERLIN, Clock, real_today
 from bot.demand import retention_cutoff
 from bot.dialogue.core import Dialogue
 from bot.errors import ConfigError
@@ -126,7 +126,7 @@ async def _serve(settings: Settings, holder: KnowledgeHolder, storage: Storage, 
     async def rejected(problems: list[Problem]) -> None:
         await _tell_coordinators(settings, sender, problems_message(problems))
 
-    watcher = KnowledgeWatcher(holder, settings.knowledge_dir, lambda: berlin_today(clock),
+    watcher = KnowledgeWatcher(holder, settings.knowledge_dir, lambda: real_today(clock),
                                reloaded, rejected, settings.reload_seconds)
     _install_signals(stop)
     scheduler.start()

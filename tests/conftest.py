@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot import logs
-from bot.clock import BERLIN, FixedClock
+from bot.clock import BERLIN, FixedClock, SystemClock, berlin_today
 from bot.dialogue.core import Dialogue
 from bot.dialogue.messages import ChatRef, IncomingMessage
 from bot.knowledge.service import Knowledge
@@ -25,9 +25,9 @@ pytest_plugins = ["tests.databases"]
 
 DATA = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 11, 26)
-# The shipped knowledge is loaded as of the day it was last compared with its sources: loaded as of
-# TODAY, entries checked after TODAY would count as "verified in the future" and fail to load.
-KNOWLEDGE_CHECKED = dt.date(2026, 12, 2)
+# The shipped knowledge is loaded as of the real day, as the bot does (bot.clock.real_today):
+# entries checked after TODAY would otherwise count as "verified in the future".
+KNOWLEDGE_CHECKED = max(TODAY, berlin_today(SystemClock()))
 
 
 @pytest.fixture(autouse=True)
