@@ -2,7 +2,8 @@
 
 The held-out parts (blind-pruefung, blind-abschluss, blind-neu) are never read here. The model is a
 logistic regression of "the best candidate is right" over :func:`bot.knowledge.decision.
-features`; the two limits are then chosen on the same calibration questions:
+features`; the two limits are then chosen on the same calibration questions, from
+out-of-fold probabilities (k-fold cross-validation):
 
 - ``answer``: the lowest probability at which wrong answers (a wrong entry, or any answer
   to an out-of-scope question) stay within ``--max-wrong`` of all questions;
@@ -23,6 +24,7 @@ import datetime as dt
 from pathlib import Path
 
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from bot.dialogue.evaluation import Labelled, load_questions, resolve
 from bot.knowledge.decision import Intent, Thresholds, features
@@ -70,6 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-wrong", type=float, default=0.01)
     parser.add_argument("--min-rejection", type=float, default=0.96)
+    parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--knowledge", type=Path, default=shipped_knowledge_dir(),
                         help="knowledge folder (default: the shipped one)")
     args = parser.parse_args()
@@ -77,7 +80,11 @@ def main() -> None:
     questions = [q for path in CALIBRATION for q in load_questions(path)]
     xs, ys, oos, before = samples(knowledge, questions)
     model = LogisticRegression(C=10.0, max_iter=1000).fit(xs, ys)
-    probs = model.predict_proba(xs)[:, 1]
+    # The limits are chosen on out-of-fold probabilities: in-sample ones are too kind to the
+    # model, and the limit would let more wrong answers through on questions it never saw.
+    probs = cross_val_predict(LogisticRegression(C=10.0, max_iter=1000), xs, ys,
+                              cv=StratifiedKFold(args.folds, shuffle=True, random_state=7),
+                              method="predict_proba")[:, 1]
     total = len(questions)
     answer = next(a / 100 for a in range(5, 100)
                   if sum(p >= a / 100 and not y for p, y in zip(probs, ys, strict=True))
