@@ -90,7 +90,8 @@ async def test_an_unanswered_question_goes_to_its_kreis_and_the_answer_comes_bac
     asker, anna = bot.person("11"), bot.person("77")
     assert await asker.say(QUESTION_BRAKEL) == UNKNOWN.replace(
         "LWL-Kulturabteilung nach: https://lwl-kultur.de/de/kulturforderung/allgemeine-kulturforderung",
-        "Kulturbüro Kreis Höxter nach: Tel. 05271 965-3216 · https://www.netzschafftkultur.de") + "\n\n" + (
+        "Kulturbüro Kreis Höxter nach: Tel. 05271 965-3216 · https://www.netzschafftkultur.de",
+    ) + "\n\n" + (
         "Soll ich Ihre Frage an das Kulturbüro weitergeben? Weitergegeben werden nur der "
         "Fragetext und eine Fallnummer – nicht Ihr Name. Antworten Sie mit „ja“.")
     assert await bot.deliver() == []  # nothing is stored before the "ja"
