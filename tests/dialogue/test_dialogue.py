@@ -13,7 +13,7 @@ async def test_amount_question_answers_with_amount_source_and_date(chat: Transcr
     text = await chat.say("wie viel gibt's beim heimatscheck?")
     assert text.startswith("Heimat-Scheck – Förderung: 2.000 € als Festbetrag")
     assert "Quelle: https://" in text
-    assert "(Stand: 26.11.2026)" in text
+    assert "(Stand: 02.12.2026)" in text
 
 
 async def test_deadline_question_puts_the_next_deadline_first(chat: Transcript) -> None:
