@@ -97,8 +97,13 @@ def _no_date_line(programme: Programme) -> str:
         return "Frist: keine feste Frist – Anträge sind laufend möglich."
     if is_call_based(programme.deadlines):
         return "Frist: nach Aufruf – ein neuer Termin ist noch nicht bekannt."
-    past = [d for r in programme.deadlines if isinstance(r, FixedRule) for d in r.dates]
-    last = f" ({formats.date(max(past))})" if past else ""
+    past = [(d, r.label) for r in programme.deadlines if isinstance(r, FixedRule)
+            for d in r.dates]
+    last = ""
+    if past:
+        # The round's label says which round the date belonged to ("Runde 2025").
+        date, label = max(past, key=lambda dated: dated[0])
+        last = f" ({formats.date(date)}{', ' + label if label else ''})"
     return (f"Frist: Die letzte bekannte Frist{last} ist vorbei; "
             "eine neue Runde ist noch nicht bekannt.")
 

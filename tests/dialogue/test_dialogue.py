@@ -100,7 +100,8 @@ async def test_malformed_commands_get_a_short_german_explanation(
 
 async def test_rolling_and_past_rounds_are_said_plainly(chat: Transcript) -> None:
     assert "Anträge sind laufend möglich" in await chat.say("/frist heimat-werkstatt")
-    assert "Die letzte bekannte Frist (01.11.2025) ist vorbei" in await chat.say(
+    # The past date says which round it belonged to.
+    assert "Die letzte bekannte Frist (01.11.2025, Antragsschluss Runde 2025" in await chat.say(
         "/frist 2000 x 1000 euro")
 
 
