@@ -117,10 +117,10 @@ class Thresholds:
     ones (0.88 and 0.82 answer less and are wrong about as often on the second set).
     """
 
-    weights: tuple[float, ...] = (3.473, 0.131, 2.139, 2.631, 1.597, 0.658, 1.424, -4.651)
-    bias: float = -4.001
-    answer: float = 0.73
-    choices: float = 0.45
+    weights: tuple[float, ...] = (3.609, 0.274, 2.138, 2.636, 1.325, 0.584, 1.451, -4.655)
+    bias: float = -4.073
+    answer: float = 0.75
+    choices: float = 0.51
     max_choices: int = 3
     # Below this score nothing is offered at all, whatever the model says.
     floor: float = 0.05
