@@ -8,6 +8,7 @@ with its doubt where sources disagree; the rest of the card follows. Nothing is 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bot.dialogue import formats
 from bot.funding.calculator import COMPUTABLE
@@ -195,11 +196,16 @@ def _contact_names(kb: KnowledgeBase, ids: list[str], region_id: str | None) -> 
     return ", ".join(kb.entries[i].title for i in ids if i in kb.entries)
 
 
-def contact_text(contact: Contact) -> str:
-    """Answer with an office's details."""
+def contact_text(contact: Contact, intent: Intent = Intent.GENERAL) -> str:
+    """Answer with an office's details; a deadline or amount question gets its sentence first."""
     body = [contact.title]
     if contact.summary:
-        body.append(contact.summary)
+        told = formats.sentences(contact.summary)
+        ordered = _asked_first(told, intent)
+        if ordered != told:
+            # The asked fact goes into the first line, next to the office's name.
+            body = [f"{contact.title} – {ordered.pop(0)}"]
+        body.append(" ".join(ordered))
     body.extend(f"{label}: {value}" for label, value in (
         ("Adresse", contact.address), ("Telefon", contact.phone),
         ("E-Mail", contact.email), ("Web", contact.web)) if value)
@@ -216,11 +222,22 @@ def reach(contact: Contact) -> str:
 
 def term_text(term: Term, intent: Intent = Intent.GENERAL) -> str:
     """Explain a term; for an amount question the sentence with the figure comes first."""
-    sentences = formats.sentences(term.text)
-    if intent is Intent.AMOUNT:
-        figures = [s for s in sentences if "€" in s or "%" in s]
-        sentences = figures + [s for s in sentences if s not in figures]
+    sentences = _asked_first(formats.sentences(term.text), intent)
     return "\n".join([f"{term.title}: {' '.join(sentences)}", source_line(term)])
+
+
+_DATED = re.compile(r"\b\d{1,2}\.\d{1,2}\.")
+
+
+def _asked_first(sentences: list[str], intent: Intent) -> list[str]:
+    """Move the sentences that carry the asked kind of fact (a date, a figure) to the front."""
+    if intent is Intent.AMOUNT:
+        asked = [s for s in sentences if "€" in s or "%" in s]
+    elif intent is Intent.DEADLINE:
+        asked = [s for s in sentences if _DATED.search(s)]
+    else:
+        return sentences
+    return asked + [s for s in sentences if s not in asked]
 
 
 def entry_text(kb: KnowledgeBase, entry: Entry, today: dt.date,
@@ -230,5 +247,5 @@ def entry_text(kb: KnowledgeBase, entry: Entry, today: dt.date,
     if isinstance(entry, Programme):
         return programme_text(kb, entry, today, intent, region_id, question)
     if isinstance(entry, Contact):
-        return contact_text(entry)
+        return contact_text(entry, intent)
     return term_text(entry, intent)

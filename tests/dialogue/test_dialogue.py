@@ -16,6 +16,16 @@ async def test_amount_question_answers_with_amount_source_and_date(chat: Transcr
     assert "(Stand: 02.12.2026)" in text
 
 
+async def test_a_deadline_question_about_an_office_leads_with_its_dated_sentence(
+        chat: Transcript) -> None:
+    text = await chat.say("Bis wann muss der Projektbogen bei der Kulturregion Hellweg sein?")
+    first = text.splitlines()[0]
+    assert first.startswith("Kulturregion Hellweg – ")
+    assert "30.09." in first
+    plain = await chat.say("Kulturregion Hellweg")
+    assert plain.splitlines()[0] == "Kulturregion Hellweg"
+
+
 async def test_deadline_question_puts_the_next_deadline_first(chat: Transcript) -> None:
     text = await chat.say("Bis wann muss die Projektskizze für Kultur und Schule rein?")
     assert text.splitlines()[0] == (
