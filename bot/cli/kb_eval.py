@@ -1,9 +1,9 @@
 """``foerderlotse kb eval``: answer quality on the labelled question sets.
 
 Without ``--questions`` it measures the shipped sets: the catalogue (a regression set), the
-blind calibration part, and three blind held-out parts, whose figures are the honest ones
-("Abschluss" and "Neu" were written after the decision was fitted; "Neu" by new writers in a
-later session).
+two blind calibration parts, and four blind held-out parts, whose figures are the honest ones
+("Abschluss", "Neu" and "Schluss" were written after the decision was fitted, "Schluss" by new
+writers after every change of its session, and measured once).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ SETS = (
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
     ("Blind, Neu", "eval/blind-neu.yaml"),
+    ("Blind, Schluss", "eval/blind-schluss.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
