@@ -18,10 +18,12 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from bot.knowledge.models import Contact, Figures, Funding, Programme, Term
+from bot.knowledge.normalize import content_words
 from bot.knowledge.problems import Problem
 from bot.knowledge.yamlsource import SourceDocument
 
 _UP_TO = re.compile(r"\bbis zu\b", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 
 
 def entry_errors(model: BaseModel, file: str, source: SourceDocument) -> Iterator[Problem]:
@@ -86,6 +88,13 @@ def entry_advice(model: BaseModel, file: str, source: SourceDocument,
         yield Problem(file, source.line_of(("funding", "type")),
                       "Hinweis: Festbetrag, aber der Text sagt „bis zu“ – ein Höchstbetrag ist "
                       "kein Festbetrag; nennt die Quelle keine Finanzierungsart: type: unbekannt")
+    for i, alias in enumerate(model.aliases):
+        kept = content_words(alias)
+        if len(kept) == 1 and len(_WORD.findall(alias)) > 1:
+            # "3. Orte" keeps only "orte": every question with "Ort" would name the entry.
+            yield Problem(file, source.line_of(("aliases", i)),
+                          f"Hinweis: Vom Alias „{alias}“ bleibt für den Abgleich nur „{kept[0]}“ "
+                          "– jede Frage mit diesem Wort nennt dann den Eintrag; bitte ausschreiben")
     for i, url in enumerate(model.sources):
         if urlsplit(url).path.strip("/") == "" and not urlsplit(url).query:
             yield Problem(file, source.line_of(("sources", i)),

@@ -164,6 +164,14 @@ def test_home_page_sources_and_file_names_get_a_hint_but_load(tmp_path: Path) ->
     assert any("sollte „test-scheck.yaml“ heißen" in line for line in found)
 
 
+def test_an_alias_that_shrinks_to_one_everyday_word_gets_a_hint(tmp_path: Path) -> None:
+    # "3. Orte" kept only "orte": "ein Treffpunkt im Ort" named the Dritte Orte programme.
+    found = _mini_with(tmp_path, "aliases: [Testscheck]", "aliases: [Testscheck, 3. Orte]")
+    assert any("programm.yaml:4: Hinweis: Vom Alias „3. Orte“ bleibt für den Abgleich nur „orte“"
+               in line for line in found), found
+    assert not any("„Testscheck“" in line for line in found)
+
+
 def test_a_festbetrag_described_as_bis_zu_gets_a_hint(tmp_path: Path) -> None:
     found = _mini_with(tmp_path, "  amount_max: 2.000", "  amount_max: 2.000\n"
                        "  note: Bis zu 2.000 € je Projekt.")
