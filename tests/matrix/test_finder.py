@@ -104,7 +104,7 @@ async def test_leaving_the_finder_with_a_question_then_a_rechner_file(
     assert first.body == QUESTION_1  # a question asking for the finder starts it
     assert second.body.startswith(QUESTION_2)
     assert answer.body.startswith("Verwendungsnachweis: Mit dem Verwendungsnachweis zeigen Sie "
-                                  "nach dem Projekt, wofür Sie das Fördergeld ausgegeben haben.")
+                                  "nach dem Projekt, wofür Sie das Fördergeld ausgegeben haben;")
     assert answer.body.endswith("\n\n" + LEFT)
     assert not after.body.startswith("Förderfinder")
     assert text.body.startswith("Zuschuss Heimat-Scheck: voraussichtlich 2.000 €.\n"

@@ -125,7 +125,7 @@ async def test_a_user_leaves_the_finder_with_another_question(api: FakeBotApi,
     answer = (await exchange(api, updates.message(
         "Was ist eigentlich ein Verwendungsnachweis?")))["text"]
     assert answer.startswith("Verwendungsnachweis: Mit dem Verwendungsnachweis zeigen Sie nach "
-                             "dem Projekt, wofür Sie das Fördergeld ausgegeben haben.")
+                             "dem Projekt, wofür Sie das Fördergeld ausgegeben haben;")
     assert answer.endswith("\n\n" + LEFT)
     # The finder is over: a number is no answer to its second question any more.
     after = (await exchange(api, updates.message("2")))["text"]
