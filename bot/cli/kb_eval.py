@@ -1,7 +1,7 @@
 """``foerderlotse kb eval``: answer quality on the labelled question sets.
 
 Without ``--questions`` it measures the shipped sets: the catalogue (a regression set), the
-two blind calibration parts, and four blind held-out parts, whose figures are the honest ones
+three blind calibration parts, and four blind held-out parts, whose figures are the honest ones
 ("Abschluss", "Neu" and "Schluss" were written after the decision was fitted, "Schluss" by new
 writers after every change of its session, and measured once).
 """
@@ -26,6 +26,7 @@ SETS = (
     ("Katalog", "questions.yaml"),
     ("Blind, Kalibrierung", "eval/blind-kalibrierung.yaml"),
     ("Blind, Kalibrierung 2", "eval/blind-kalibrierung-2.yaml"),
+    ("Blind, Kalibrierung 3", "eval/blind-kalibrierung-3.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
     ("Blind, Neu", "eval/blind-neu.yaml"),
