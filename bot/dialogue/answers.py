@@ -14,7 +14,7 @@ from bot.dialogue import formats
 from bot.funding.calculator import COMPUTABLE
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.deadlines import FixedRule, is_call_based, is_rolling, next_occurrences
-from bot.knowledge.decision import Intent
+from bot.knowledge.intent import Intent
 from bot.knowledge.models import Contact, Entry, Funding, Programme, Term
 from bot.knowledge.normalize import fold
 

@@ -19,7 +19,8 @@ from bot.dialogue.messages import IncomingMessage, Reply
 from bot.dialogue.money_args import TOTAL, parse_figures
 from bot.dialogue.rechner_flow import RechnerState
 from bot.errors import UserError
-from bot.knowledge.decision import Decision, Intent
+from bot.knowledge.decision import Decision
+from bot.knowledge.intent import Intent
 from bot.knowledge.models import Programme
 from bot.knowledge.normalize import fold
 

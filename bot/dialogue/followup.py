@@ -5,7 +5,8 @@ The entry is the one the chat was just talking about.
 
 from __future__ import annotations
 
-from bot.knowledge.decision import Decision, Intent
+from bot.knowledge.decision import Decision
+from bot.knowledge.intent import Intent
 from bot.knowledge.matcher import FULL_MENTION, Candidate
 from bot.knowledge.models import Entry, Programme
 from bot.knowledge.normalize import words

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from bot.dialogue import answers
 from bot.dialogue.messages import Choice, Reply
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.decision import Decision, Intent
+from bot.knowledge.decision import Decision
+from bot.knowledge.intent import Intent
 from bot.knowledge.matcher import Candidate
 
 Actions = Callable[[str], tuple[Choice, ...]]

@@ -5,103 +5,19 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Literal
 
-from rapidfuzz import fuzz
-
 from bot.knowledge.base import KnowledgeBase, Place
+from bot.knowledge.intent import Intent, intent_of
 from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
-from bot.knowledge.normalize import content_words, fold, words
+from bot.knowledge.normalize import content_words, fold
 from bot.knowledge.outside import Outside
 from bot.knowledge.places import find_place
 
 Status = Literal["answer", "choices", "unknown"]
 
 
-class Intent(StrEnum):
-    """What the question asks about an entry; the answer leads with that fact."""
-
-    AMOUNT = "amount"
-    DEADLINE = "deadline"
-    ELIGIBILITY = "eligibility"
-    CONTACT = "contact"
-    APPLY = "apply"
-    DEFINITION = "definition"
-    GENERAL = "general"
-
-
-# Matched on folded text (ä→a, ß→ss), first intent wins. Users mix German, dialect and
-# English: "wat kricht man", "deadline", "can we apply".
-_INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
-    (Intent.DEADLINE, ("bis wann", "frist", "wann muss", "deadline", "stichtag", "abgabe",
-                       "bis zum wievielten", "wann kann man", "wann konnen wir", "termin",
-                       "spatestens", "wann endet", "noch moglich", "noch beantragen",
-                       "antragsschluss", "due date", "when ", "wann ist", "wann lauft",
-                       "zu spat", "wann entscheid", "aufruf", "ausschreibung", "antragstag",
-                       "zeitraum", "gerade", "grad ", "noch einreichen", "noch was einreichen",
-                       "wann is", "open call")),
-    (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "betrag", "summe", "hohe", "euro",
-                     "prozent", "%", "how much", "maximal", "hochstens", "mindestens",
-                     "fordersatz", "forderquote", "quote", "anteil", "kricht", "was bekommt",
-                     "was gibt es", "was gibts", "kriegt man", "finanzierungsart",
-                     "zuschuss gibt", "wat gibt", "steuerfrei", "freibetrag", "dazugeben",
-                     "dazulegen", "dazuzahlen", "eigenanteil", "selbst zahlen", "tax free",
-                     "tax-free", "kostet", "max budget", "maximum", "projektgrosse",
-                     "ab welcher", "bis 10k", "wie gross")),
-    (Intent.ELIGIBILITY, ("wer darf", "wer kann", "berechtigt", "durfen wir", "konnen wir",
-                          "darf ich", "darf man", "als privatperson", "als verein",
-                          "als kommune", "als gemeinde", "als schule", "can we", "can i",
-                          "eligible", "antragsteller", "durfen auch", "konnen auch",
-                          "darf eine", "darf ein", "gilt das auch", "fur wen", "auch fur",
-                          "auch als", "kann unser", "konnen auch", "durfen da", "nur fur",
-                          "oder nur", "auch von", "do they fund", "individual", "einzelperson",
-                          "privatleut", "zahlen wir", "geht das auch", "nimmt", "fordern die",
-                          "can a", "only for", "vorbehalten", "auch vereine", "auch eine ",
-                          "auch ein ", "selbst einen antrag", "selbst beantragen", "mitmachen",
-                          "teilnehmen", "teilnahme", "wie viele partner", "how many partners",
-                          "kann die ", "kann eine ", "darf bei", "darf unser", "gilt das",
-                          "zusammen bekommen", "gleichzeitig")),
-    (Intent.CONTACT, ("wer hilft", "ansprech", "kontakt", "beratung", "hilft mir", "zustandig",
-                      "an wen", "wen kann", "who can", "berat", "jemand", "der hilft",
-                      "die hilft", "who helps", "advise", "unterstutzt uns", "wer kummert")),
-    (Intent.APPLY, ("wie beantrag", "wo beantrag", "antrag stellen", "wie bewerb", "wo bewerb",
-                    "einreichen", "wo muss ich", "wie geht", "apply", "wie lauft",
-                    "wo melde", "wie komme ich", "antragsverfahren", "wo reich", "wie stelle",
-                    "wo stelle", "formular", "wo gibt es den antrag")),
-    (Intent.DEFINITION, ("was ist", "was bedeutet", "was heisst", "erklar", "what is",
-                         "what does", "was versteht", "was sind", "bedeutung", "wat is")),
-)
-
-
-# Cues that name the asked aspect outright. They are looked for before the list above,
-# whose broad cues ("euro", "kricht", "als verein") also occur in questions about something
-# else: "Kriegen wir als lose Truppe ohne Verein trotzdem die 2.500 Euro?" asks who may apply.
-_EXPLICIT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
-    (Intent.DEADLINE, ("bis wann", "frist", "deadline", "stichtag", "antragsschluss",
-                       "due date")),
-    (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "how much", "preisgeld",
-                     "welche summe", "welcher betrag", "zuruckzahlen", "fixed amount")),
-    (Intent.CONTACT, ("beraten", "beratung", "ansprechpartner", "ansprechperson", "wer hilft",
-                      "who can advise", "contact person", "telefonnummer",
-                      "wer kann mir", "mir sagen kann", "uns sagen kann", "eine stelle, die",
-                      "eine stelle die")),
-    (Intent.ELIGIBILITY, ("wer darf", "wer stellt", "berechtigt", "darf ich",
-                          "durfen privat", "durfen kommun", "durfen verein", "konnen kommun",
-                          "konnen verein", "konnen privat", "privatperson", "einzelperson",
-                          "als einzelne", "zielgruppe", "fur wen", "eligible", "apply directly",
-                          "gemeinnutzig sind", "nicht gemeinnutzig", "nich gemeinnutzig",
-                          "kein gemeinnutzig", "keine gemeinnutzig", "kein verein",
-                          "keinen verein", "ohne verein", "kein e.v", "ohne e.v",
-                          "can schools", "can we apply", "can i apply", "auch wat",
-                          "auch was ab", "kann ich mit", "kann ich als", "konnen wir als",
-                          "konnen wir mit")),
-)
-# "bis wan", "bis wnan": the deadline question with a typo in its short word.
-_BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")
-_SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
 EVIDENCE_CAP = 3.0
-_CUE_TYPO = 85  # "beratnug" still asks for advice
 
 
 @dataclass(frozen=True)
@@ -170,35 +86,6 @@ def confidence(candidates: list[Candidate], limits: Thresholds, outside: bool = 
     found = features(candidates, outside)
     z = limits.bias + sum(w * x for w, x in zip(limits.weights, found, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
-
-
-def intent_of(question: str) -> Intent:
-    """Return what the question asks, read from its last sentence backwards.
-
-    Long messages give context first ("Budget 8.000 Euro …") and ask at the end ("Bis
-    wann?"), so the last sentence with a cue decides. Single cue words may carry a typo.
-    """
-    sentences = [s for s in _SENTENCES.split(fold(question).replace("?", "?\n")) if s.strip()]
-    asked = [s for s in sentences if s.rstrip().endswith("?")]
-    for sentence in [*reversed(asked), *reversed(sentences)]:
-        found = _intent_in(sentence)
-        if found is not None:
-            return found
-    return Intent.GENERAL
-
-
-def _intent_in(sentence: str) -> Intent | None:
-    for intent, cues in _EXPLICIT_CUES:
-        if any(cue in sentence for cue in cues):
-            return intent
-    typed = [w for w in words(sentence) if len(w) >= 6]
-    for intent, cues in _INTENT_CUES:
-        if any(cue in sentence for cue in cues):
-            return intent
-        singles = [c for c in cues if " " not in c and len(c) >= 6]
-        if any(fuzz.ratio(w, c) >= _CUE_TYPO for w in typed for c in singles):
-            return intent
-    return Intent.DEADLINE if _BIS_WANN.search(sentence) else None
 
 
 def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,

@@ -1,9 +1,9 @@
 """Fit the answer decision on the CALIBRATION questions only; print weights and limits.
 
-The held-out parts (blind-pruefung, -abschluss, -neu, -schluss, -ende) are never read here. The model is a
-logistic regression of "the best candidate is right" over :func:`bot.knowledge.decision.
-features`; the two limits are then chosen on the same calibration questions, from
-out-of-fold probabilities (k-fold cross-validation):
+The held-out parts (blind-pruefung, -abschluss, -neu, -schluss, -ende) are never read here.
+The model is a logistic regression of "the best candidate is right" over
+:func:`bot.knowledge.decision.features`; the two limits are then chosen on the same
+calibration questions, from out-of-fold probabilities (k-fold cross-validation):
 
 - ``answer``: the lowest probability at which wrong answers (a wrong entry, or any answer
   to an out-of-scope question) stay within ``--max-wrong`` of all questions;
@@ -27,7 +27,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from bot.dialogue.evaluation import Labelled, load_questions, resolve
-from bot.knowledge.decision import Intent, Thresholds, features
+from bot.knowledge.decision import Thresholds, features
+from bot.knowledge.intent import Intent
 from bot.knowledge.service import Knowledge
 from bot.settings import shipped_knowledge_dir
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.decision import Intent, intent_of
+from bot.knowledge.intent import Intent, intent_of
 
 
 @pytest.mark.parametrize(("question", "intent"), [
@@ -30,6 +30,22 @@ from bot.knowledge.decision import Intent, intent_of
     ("Wir haben 8.000 Euro Budget und viele Ideen. Wer kann uns beraten?", Intent.CONTACT),
     ("Wer ist die Contact Person für Kulturförderung bei uns im Kreis?", Intent.CONTACT),
     ("Gibt es beim Kreis eine Stelle, die mir sagen kann, welche Töpfe passen?", Intent.CONTACT),
+    # Wanting money ("Euro", "kricht") is no amount question when the sentence asks who.
+    ("Dat mit dem Euro-für-Euro vom Land – kann unser Verein dat direkt kriegen?",
+     Intent.ELIGIBILITY),
+    ("Kricht man den Heimat-Scheck auch als Privatmensch, oder muss dat 'n Verein sein?",
+     Intent.ELIGIBILITY),
+    ("Wat kricht man beim Heimatscheck?", Intent.AMOUNT),
+    ("Müssen wir da als Verein selber auch noch Geld dazu tun?", Intent.AMOUNT),
+    ("Was zahlt der Kreis Herford pro Projekt?", Intent.AMOUNT),
+    ("In welcher Spanne fördert der LWL-Kulturfonds?", Intent.AMOUNT),
+    # A phrase starts at a word: "dennoch möglich" is not "noch möglich".
+    ("Wir haben weniger als 3.500 Kinder. Ist eine Teilnahme dennoch möglich?",
+     Intent.ELIGIBILITY),
+    ("Ist ein Antrag für 2027 noch möglich?", Intent.DEADLINE),
+    # A cue word inside a compound still counts.
+    ("Wann ist die Antragsfrist?", Intent.DEADLINE),
+    ("Wie ist die Fördersumme?", Intent.AMOUNT),
     ("hallo zusammen", Intent.GENERAL),
 ])
 def test_the_asked_aspect_is_recognised(question: str, intent: Intent) -> None:

@@ -1,0 +1,162 @@
+"""What a question asks about an entry: the answer leads with that fact.
+
+Cues are matched on folded text (ä→a, ß→ss). A cue of one word may sit inside a compound
+("Antragsfrist", "Fördersumme"), so it is found anywhere; a phrase starts at a word start, so
+"noch möglich" does not fire inside "dennoch möglich".
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from bot.knowledge.normalize import fold, words
+
+
+class Intent(StrEnum):
+    """What the question asks about an entry; the answer leads with that fact."""
+
+    AMOUNT = "amount"
+    DEADLINE = "deadline"
+    ELIGIBILITY = "eligibility"
+    CONTACT = "contact"
+    APPLY = "apply"
+    DEFINITION = "definition"
+    GENERAL = "general"
+
+
+# Matched on folded text (ä→a, ß→ss), first intent wins. Users mix German, dialect and
+# English: "wat kricht man", "deadline", "can we apply".
+_INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
+    (Intent.DEADLINE, ("bis wann", "frist", "wann muss", "deadline", "stichtag", "abgabe",
+                       "bis zum wievielten", "wann kann man", "wann konnen wir", "termin",
+                       "spatestens", "wann endet", "noch moglich", "noch beantragen",
+                       "antragsschluss", "due date", "when ", "wann ist", "wann lauft",
+                       "zu spat", "wann entscheid", "aufruf", "ausschreibung", "antragstag",
+                       "zeitraum", "gerade", "grad ", "noch einreichen", "noch was einreichen",
+                       "wann is", "open call")),
+    (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "betrag", "summe", "hohe",
+                     "prozent", "%", "how much", "maximal", "hochstens", "mindestens",
+                     "fordersatz", "forderquote", "quote", "anteil", "finanzierungsart",
+                     "steuerfrei", "freibetrag", "dazugeben",
+                     "dazulegen", "dazuzahlen", "eigenanteil", "selbst zahlen", "tax free",
+                     "tax-free", "max budget", "maximum", "projektgrosse",
+                     "ab welcher", "bis 10k", "wie gross", "was zahlt", "spanne",
+                     "obergrenze", "untergrenze", "hochstbetrag")),
+    (Intent.ELIGIBILITY, ("wer darf", "wer kann", "berechtigt", "durfen wir", "konnen wir",
+                          "darf ich", "darf man", "als privatperson", "als verein",
+                          "als kommune", "als gemeinde", "als schule", "can we", "can i",
+                          "eligible", "antragsteller", "durfen auch", "konnen auch",
+                          "darf eine", "darf ein", "gilt das auch", "fur wen", "auch fur",
+                          "auch als", "kann unser", "konnen auch", "durfen da", "nur fur",
+                          "oder nur", "auch von", "do they fund", "individual", "einzelperson",
+                          "privatleut", "zahlen wir", "geht das auch", "nimmt", "fordern die",
+                          "can a", "only for", "vorbehalten", "auch vereine", "auch eine ",
+                          "auch ein ", "selbst einen antrag", "selbst beantragen", "mitmachen",
+                          "teilnehmen", "teilnahme", "wie viele partner", "how many partners",
+                          "kann die ", "kann eine ", "darf bei", "darf unser", "gilt das",
+                          "zusammen bekommen", "gleichzeitig", "nur was fur", "nur wat fur",
+                          "verein sein", "privatmensch")),
+    (Intent.CONTACT, ("wer hilft", "ansprech", "kontakt", "beratung", "hilft mir", "zustandig",
+                      "an wen", "wen kann", "who can", "berat", "jemand", "der hilft",
+                      "die hilft", "who helps", "advise", "unterstutzt uns", "wer kummert")),
+    (Intent.APPLY, ("wie beantrag", "wo beantrag", "antrag stellen", "wie bewerb", "wo bewerb",
+                    "einreichen", "wo muss ich", "wie geht", "apply", "wie lauft",
+                    "wo melde", "wie komme ich", "antragsverfahren", "wo reich", "wie stelle",
+                    "wo stelle", "formular", "wo gibt es den antrag")),
+    (Intent.DEFINITION, ("was ist", "was bedeutet", "was heisst", "erklar", "what is",
+                         "what does", "was versteht", "was sind", "bedeutung", "wat is")),
+)
+
+
+# Cues that name the asked aspect outright. They are looked for before the list above,
+# whose broad cues ("als verein") and the weak ones below ("euro", "kricht") also occur in
+# questions about something else: "Kriegen wir als lose Truppe ohne Verein trotzdem die
+# 2.500 Euro?" asks who may apply.
+_EXPLICIT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
+    (Intent.DEADLINE, ("bis wann", "frist", "deadline", "stichtag", "antragsschluss",
+                       "due date")),
+    (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "how much", "preisgeld",
+                     "welche summe", "welcher betrag", "zuruckzahlen", "fixed amount",
+                     "geld dazu", "eigenes geld", "selbst aufbringen", "selber aufbringen",
+                     "dazu tun", "dazutun")),
+    (Intent.CONTACT, ("beraten", "beratung", "ansprechpartner", "ansprechperson", "wer hilft",
+                      "who can advise", "contact person", "telefonnummer",
+                      "wer kann mir", "mir sagen kann", "uns sagen kann", "eine stelle, die",
+                      "eine stelle die")),
+    (Intent.ELIGIBILITY, ("wer darf", "wer stellt", "berechtigt", "darf ich",
+                          "durfen privat", "durfen kommun", "durfen verein", "konnen kommun",
+                          "konnen verein", "konnen privat", "privatperson", "einzelperson",
+                          "als einzelne", "zielgruppe", "fur wen", "eligible", "apply directly",
+                          "gemeinnutzig sind", "nicht gemeinnutzig", "nich gemeinnutzig",
+                          "kein gemeinnutzig", "keine gemeinnutzig", "kein verein",
+                          "keinen verein", "ohne verein", "kein e.v", "ohne e.v",
+                          "can schools", "can we apply", "can i apply", "auch wat",
+                          "auch was ab", "kann ich mit", "kann ich als", "konnen wir als",
+                          "konnen wir mit")),
+)
+# "bis wan", "bis wnan": the deadline question with a typo in its short word.
+_BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")
+
+# Words that say someone wants money, not which fact they want: "kriegen wir die 2.500 Euro
+# ohne Verein?" asks who may apply, "Euro-für-Euro vom Land – kann unser Verein das direkt
+# kriegen?" too. They decide only when nothing else in the sentence does.
+_WEAK_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
+    (Intent.AMOUNT, ("euro", "kricht", "kriegt man", "was bekommt", "was gibt es", "was gibts",
+                     "wat gibt", "zuschuss gibt", "kostet")),
+)
+_SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
+_CUE_TYPO = 85  # "beratnug" still asks for advice
+Cues = tuple[tuple[Intent, tuple[str, ...]], ...]
+
+
+def _compile(cues: Cues) -> tuple[tuple[Intent, re.Pattern[str]], ...]:
+    def pattern(cue: str) -> str:
+        return (r"(?<![a-z0-9])" if " " in cue and cue[0].isalnum() else "") + re.escape(cue)
+
+    return tuple((intent, re.compile("|".join(pattern(c) for c in found)))
+                 for intent, found in cues)
+
+
+_EXPLICIT = _compile(_EXPLICIT_CUES)
+_BROAD = _compile(_INTENT_CUES)
+_WEAK = _compile(_WEAK_CUES)
+# Single cue words long enough to be recognised with a typo ("beratnug").
+_TYPED = tuple((intent, tuple(c for c in cues if " " not in c and len(c) >= 6))
+               for intent, cues in _INTENT_CUES)
+
+
+def intent_of(question: str) -> Intent:
+    """Return what the question asks, read from its last sentence backwards.
+
+    Long messages give context first ("Budget 8.000 Euro …") and ask at the end ("Bis
+    wann?"), so the last sentence with a cue decides. Single cue words may carry a typo.
+    """
+    sentences = [s for s in _SENTENCES.split(fold(question).replace("?", "?\n")) if s.strip()]
+    asked = [s for s in sentences if s.rstrip().endswith("?")]
+    for sentence in [*reversed(asked), *reversed(sentences)]:
+        found = _intent_in(sentence)
+        if found is not None:
+            return found
+    return Intent.GENERAL
+
+
+def _intent_in(sentence: str) -> Intent | None:
+    found = _first(_EXPLICIT, sentence) or _first(_BROAD, sentence) or _typed(sentence)
+    if found is None and _BIS_WANN.search(sentence):
+        return Intent.DEADLINE
+    return found or _first(_WEAK, sentence)
+
+
+def _first(cues: tuple[tuple[Intent, re.Pattern[str]], ...], sentence: str) -> Intent | None:
+    return next((intent for intent, pattern in cues if pattern.search(sentence)), None)
+
+
+def _typed(sentence: str) -> Intent | None:
+    typed = [w for w in words(sentence) if len(w) >= 6]
+    for intent, singles in _TYPED:
+        if any(fuzz.ratio(w, c) >= _CUE_TYPO for w in typed for c in singles):
+            return intent
+    return None
