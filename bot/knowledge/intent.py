@@ -132,22 +132,36 @@ def intent_of(question: str) -> Intent:
     """Return what the question asks, read from its last sentence backwards.
 
     Long messages give context first ("Budget 8.000 Euro …") and ask at the end ("Bis
-    wann?"), so the last sentence with a cue decides. Single cue words may carry a typo.
+    wann?"), so the last asked sentence with a cue decides. An explicit cue in the context
+    ("wir sind nicht gemeinnützig") still beats a weak one in the question ("kriegen wir die
+    2.500 Euro?"). Single cue words may carry a typo.
     """
     sentences = [s for s in _SENTENCES.split(fold(question).replace("?", "?\n")) if s.strip()]
-    asked = [s for s in sentences if s.rstrip().endswith("?")]
-    for sentence in [*reversed(asked), *reversed(sentences)]:
-        found = _intent_in(sentence)
-        if found is not None:
-            return found
+    asked = [s for s in reversed(sentences) if s.rstrip().endswith("?")]
+    told = [s for s in reversed(sentences) if s not in asked]
+    steps = ((asked, _strong), (asked + told, _explicit), (asked, _weak),
+             (told, _strong), (told, _weak))
+    for group, find in steps:
+        for sentence in group:
+            found = find(sentence)
+            if found is not None:
+                return found
     return Intent.GENERAL
 
 
-def _intent_in(sentence: str) -> Intent | None:
+def _explicit(sentence: str) -> Intent | None:
+    return _first(_EXPLICIT, sentence)
+
+
+def _strong(sentence: str) -> Intent | None:
     found = _first(_EXPLICIT, sentence) or _first(_BROAD, sentence) or _typed(sentence)
     if found is None and _BIS_WANN.search(sentence):
         return Intent.DEADLINE
-    return found or _first(_WEAK, sentence)
+    return found
+
+
+def _weak(sentence: str) -> Intent | None:
+    return _first(_WEAK, sentence)
 
 
 def _first(cues: tuple[tuple[Intent, re.Pattern[str]], ...], sentence: str) -> Intent | None:
