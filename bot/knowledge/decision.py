@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.knowledge.base import KnowledgeBase, Place
@@ -104,7 +104,8 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         named = bool(full) and full[0].mention >= FULL_MENTION
         if full and (full[0].kind != "kontakt" or named) and full[0].score > best:
             candidates = full
-    decision = _by_score(candidates, limits, intent, outside.topic(question))
+    decision = _by_score(_named_programme_first(candidates, intent), limits, intent,
+                         outside.topic(question))
     decision.place = place
     if (place is not None and decision.outside is None and decision.status != "answer"
             and intent is not Intent.CONTACT):
@@ -125,6 +126,25 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         return decision
     others = [c for c in candidates if c.entry_id not in {r.entry_id for r in routed}]
     return Decision("answer", routed + others, place, Intent.CONTACT)
+
+
+# What a programme has: asked about one, the question wants the programme's fact.
+_PROGRAMME_ASPECTS = (Intent.DEADLINE, Intent.AMOUNT, Intent.ELIGIBILITY, Intent.APPLY)
+
+
+def _named_programme_first(candidates: list[Candidate], intent: Intent) -> list[Candidate]:
+    """Put a named programme before a term that only names the asked aspect.
+
+    "Ist die Heimat-Werkstatt an eine Frist gebunden?" names the term "Antragsfrist" too,
+    and its words fit that term's explanation; the question asks the programme's deadline.
+    The two swap places and scores, so the decision judges the same lead.
+    """
+    if intent not in _PROGRAMME_ASPECTS or len(candidates) < 2:
+        return candidates
+    top, second = candidates[0], candidates[1]
+    if top.kind != "begriff" or second.kind != "programm" or second.mention < FULL_MENTION:
+        return candidates
+    return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
 
 
 OWN_OFFICE_BONUS = 0.2

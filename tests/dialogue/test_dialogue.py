@@ -146,3 +146,12 @@ async def test_an_answer_card_shows_every_deadline_of_the_coming_year(chat: Tran
     dates = [line for line in text.splitlines() if "Frist: " in line]
     assert len(dates) == 3, text  # 01.03., 01.06. and 01.10. (only two were shown before)
     assert all("…" not in line for line in text.splitlines())
+
+
+async def test_a_named_programmes_aspect_beats_the_term_for_that_aspect(chat: Transcript) -> None:
+    # "Frist … laufend" also explains the term "Antragsfrist"; the question asks the programme's.
+    text = await chat.say("Sehr geehrte Damen und Herren, ist die Antragstellung bei der "
+                          "Heimat-Werkstatt an eine Frist gebunden oder laufend möglich?")
+    assert text.startswith("Heimat-Werkstatt – Frist: keine feste Frist")
+    term = await chat.say("Was bedeutet Antragsfrist oder laufend?")
+    assert term.startswith("Antragsfrist")
