@@ -186,9 +186,21 @@ def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent,
     margin = candidates[0].score - (candidates[1].score if len(candidates) > 1 else 0.0)
     if sure >= limits.answer and (margin >= limits.min_margin or named or sure >= limits.sure):
         return Decision("answer", candidates, intent=intent, confidence=sure, outside=outside)
+    if named and outside is None and _explains_most(candidates) and not any(
+            c.mention >= FULL_MENTION for c in candidates[1:3]):
+        # A long message dilutes the score, but it names this entry and none of the others
+        # on offer ("… Wie viel gibt es bei der NRW-Stiftung?"), and the entry explains the
+        # message at least as well as the runner-up: answer about it. ("Bescheid" names the
+        # Zuwendungsbescheid, but "Vertrag unterschreiben, bevor der Bescheid da ist" is
+        # explained by the vorzeitige Maßnahmebeginn.)
+        return Decision("answer", candidates, intent=intent, confidence=sure)
     options = candidates[: limits.max_choices]
     return Decision("choices", candidates, intent=intent, confidence=sure, options=options,
                     outside=outside)
+
+
+def _explains_most(candidates: list[Candidate]) -> bool:
+    return len(candidates) < 2 or candidates[0].known >= candidates[1].known
 
 
 def _names_its_entry(decision: Decision) -> bool:

@@ -155,3 +155,20 @@ async def test_a_named_programmes_aspect_beats_the_term_for_that_aspect(chat: Tr
     assert text.startswith("Heimat-Werkstatt – Frist: keine feste Frist")
     term = await chat.say("Was bedeutet Antragsfrist oder laufend?")
     assert term.startswith("Antragsfrist")
+
+
+async def test_a_message_naming_one_entry_is_answered_about_it(chat: Transcript) -> None:
+    # Words the knowledge never saw ("Backhaus", "medebach") dilute the score; the name,
+    # typed with a typo, still settles it.
+    text = await chat.say("wir sind n heimatverien in medebach und wollen das alte backhaus "
+                          "herichten kann mann dafür den heimatscheck nehmen")
+    assert text.startswith("Heimat-Scheck")
+    assert "Meinten Sie" not in text
+
+
+async def test_a_named_term_that_explains_less_than_another_is_not_answered_alone(
+        chat: Transcript) -> None:
+    # "Bescheid" names the Zuwendungsbescheid; the situation is the vorzeitige Maßnahmebeginn.
+    text = await chat.say("Die Druckerei will den Auftrag jetzt, der Bescheid ist aber noch "
+                          "nicht da. Dürfen wir den Vertrag trotzdem schon unterschreiben?")
+    assert not text.startswith("Zuwendungsbescheid")
