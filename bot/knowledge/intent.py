@@ -27,9 +27,11 @@ class Intent(StrEnum):
     GENERAL = "general"
 
 
+Cues = tuple[tuple[Intent, tuple[str, ...]], ...]
+
 # Matched on folded text (ä→a, ß→ss), first intent wins. Users mix German, dialect and
 # English: "wat kricht man", "deadline", "can we apply".
-_INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
+_INTENT_CUES: Cues = (
     (Intent.DEADLINE, ("bis wann", "frist", "wann muss", "deadline", "stichtag", "abgabe",
                        "bis zum wievielten", "wann kann man", "wann konnen wir", "termin",
                        "spatestens", "wann endet", "noch moglich", "noch beantragen",
@@ -75,7 +77,7 @@ _INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
 # whose broad cues ("als verein") and the weak ones below ("euro", "kricht") also occur in
 # questions about something else: "Kriegen wir als lose Truppe ohne Verein trotzdem die
 # 2.500 Euro?" asks who may apply.
-_EXPLICIT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
+_EXPLICIT_CUES: Cues = (
     (Intent.DEADLINE, ("bis wann", "frist", "deadline", "stichtag", "antragsschluss",
                        "due date")),
     (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "how much", "preisgeld",
@@ -102,14 +104,13 @@ _BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")
 
 # Words that say someone wants money, not which fact they want: "kriegen wir die 2.500 Euro
 # ohne Verein?" asks who may apply, "Euro-für-Euro vom Land – kann unser Verein das direkt
-# kriegen?" too. They decide only when nothing else in the sentence does.
-_WEAK_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
+# kriegen?" too. They decide only when no other cue does (see :func:`intent_of`).
+_WEAK_CUES: Cues = (
     (Intent.AMOUNT, ("euro", "kricht", "kriegt man", "was bekommt", "was gibt es", "was gibts",
                      "wat gibt", "zuschuss gibt", "kostet")),
 )
 _SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
 _CUE_TYPO = 85  # "beratnug" still asks for advice
-Cues = tuple[tuple[Intent, tuple[str, ...]], ...]
 
 
 def _compile(cues: Cues) -> tuple[tuple[Intent, re.Pattern[str]], ...]:
