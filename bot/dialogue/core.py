@@ -231,8 +231,8 @@ class Dialogue:
         knowledge = self.knowledge
         decision = knowledge.ask(question)
         last = knowledge.base.get(state.entry_id) if state.entry_id else None
-        unknown = len(knowledge.matcher.unknown_words(question)) if last else 0
-        decision = follow_up(decision, question, last, unknown) or decision
+        decision = (follow_up(decision, question, last, knowledge.matcher.unknown_words)
+                    or decision)
         calculated = self.flows.calculation(question, decision)
         answer = (Answer(decision, calculated) if calculated is not None
                   else self._reply(chat, question, decision))

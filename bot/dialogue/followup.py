@@ -5,6 +5,8 @@ The entry is the one the chat was just talking about.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.knowledge.decision import Decision
 from bot.knowledge.intent import Intent
 from bot.knowledge.matcher import FULL_MENTION, Candidate
@@ -21,18 +23,19 @@ MAX_UNKNOWN = 1
 
 
 def follow_up(decision: Decision, question: str, last: Entry | None,
-              unknown: int = 0) -> Decision | None:
+              unknown: Callable[[str], list[str]] = lambda _: []) -> Decision | None:
     """Return a decision about ``last`` when ``question`` only adds an aspect or a place.
 
-    ``unknown`` counts the question's words the knowledge has never seen.
+    ``unknown`` returns the question's words the knowledge has never seen; it matches the
+    question again, so it is asked only when nothing cheaper has decided.
     """
     found = words(question)
     leads = bool(found) and found[0] in _LEADS
     if last is None or _answers_itself(decision, leads):
         return None
-    if unknown > MAX_UNKNOWN and not leads:
-        return None
     if len(found) > (MAX_WORDS * 2 if leads else MAX_WORDS):
+        return None
+    if not leads and len(unknown(question)) > MAX_UNKNOWN:
         return None
     intent = decision.intent
     if decision.place is not None:
