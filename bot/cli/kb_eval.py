@@ -1,7 +1,7 @@
 """``foerderlotse kb eval``: answer quality on the labelled question sets.
 
 Without ``--questions`` it measures the shipped sets: the catalogue (a regression set), the
-three blind calibration parts, and five blind held-out parts, whose figures are the honest ones
+four blind calibration parts, and five blind held-out parts, whose figures are the honest ones
 ("Abschluss", "Neu" and "Schluss" were written after the decision was fitted, "Schluss" by new
 writers after every change of its session, and measured once; "Ende" was written and committed
 at the start of a session and first measured at its end).
@@ -28,6 +28,7 @@ SETS = (
     ("Blind, Kalibrierung", "eval/blind-kalibrierung.yaml"),
     ("Blind, Kalibrierung 2", "eval/blind-kalibrierung-2.yaml"),
     ("Blind, Kalibrierung 3", "eval/blind-kalibrierung-3.yaml"),
+    ("Blind, Kalibrierung 4", "eval/blind-kalibrierung-4.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
     ("Blind, Neu", "eval/blind-neu.yaml"),
