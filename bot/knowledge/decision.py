@@ -10,6 +10,7 @@ from typing import Literal
 from bot.knowledge.base import KnowledgeBase, Place
 from bot.knowledge.intent import Intent, intent_of
 from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
+from bot.knowledge.models import Contact
 from bot.knowledge.normalize import content_words, fold
 from bot.knowledge.outside import Outside
 from bot.knowledge.places import find_place
@@ -104,6 +105,10 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         named = bool(full) and full[0].mention >= FULL_MENTION
         if full and (full[0].kind != "kontakt" or named) and full[0].score > best:
             candidates = full
+    picked = False
+    if place is not None:
+        candidates = _responsible_first(kb, candidates, place)
+        picked = _place_picked(kb, candidates, place, limits)
     decision = _by_score(_named_programme_first(candidates, intent), limits, intent,
                          outside.topic(question))
     decision.place = place
@@ -117,6 +122,7 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
     # "Wer ist in Warburg für den Glasfaserausbau zuständig?": a topic we do not cover
     # stays "weiß ich nicht", even with a place and a contact question.
     if (place is None or decision.outside is not None or _names_its_entry(decision)
+            or (picked and decision.status == "answer")
             or not _wants_office(decision, intent, rest)):
         return decision
     # The place's name would favour the office named after it ("Kreis Coesfeld"); what the
@@ -145,6 +151,49 @@ def _named_programme_first(candidates: list[Candidate], intent: Intent) -> list[
     if top.kind != "begriff" or second.kind != "programm" or second.mention < FULL_MENTION:
         return candidates
     return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
+
+
+def _responsible_first(kb: KnowledgeBase, candidates: list[Candidate],
+                       place: Place) -> list[Candidate]:
+    """Put offices not responsible for ``place`` behind every other candidate.
+
+    "Welche Bezirksregierung bearbeitet Heimatanträge aus dem Kreis Paderborn?" fits all
+    three Bezirksregierungen equally in words; only the one for Paderborn is an answer. An
+    office the question names stays where it is: "Gehört Dortmund zur Kulturregion Hellweg?"
+    """
+    return sorted(candidates, key=lambda c: _elsewhere(kb, c, place))
+
+
+def _elsewhere(kb: KnowledgeBase, candidate: Candidate, place: Place) -> bool:
+    """Tell whether ``candidate`` is an office, not named, for another area than ``place``."""
+    entry = kb.get(candidate.entry_id)
+    if not isinstance(entry, Contact) or candidate.mention >= FULL_MENTION:
+        return False
+    return not {r.id for r in kb.region_chain(place.region_id)} & set(entry.responsible_for)
+
+
+def _place_picked(kb: KnowledgeBase, candidates: list[Candidate], place: Place,
+                  limits: Thresholds) -> bool:
+    """Tell whether the place chose the first office among offices the words fit alike.
+
+    The three Bezirksregierungen tie on "Heimatförderung"; the place names the one that
+    answers, and no other office is routed in its stead. Offices of another level (a Kreis
+    office tied with the LWL) are no such choice.
+    """
+    top = candidates[0] if candidates else None
+    if top is None or top.kind != "kontakt":
+        return False
+    level = _levels(kb, top)
+    return any(abs(c.score - top.score) < limits.min_margin and _levels(kb, c) == level
+               and _elsewhere(kb, c, place) for c in candidates[1:])
+
+
+def _levels(kb: KnowledgeBase, candidate: Candidate) -> set[str]:
+    """Return the kinds of region an office is responsible for ("rb", "kreis")."""
+    entry = kb.get(candidate.entry_id)
+    if not isinstance(entry, Contact):
+        return set()
+    return {kb.regions[r].type for r in entry.responsible_for if r in kb.regions}
 
 
 OWN_OFFICE_BONUS = 0.2

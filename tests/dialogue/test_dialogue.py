@@ -157,6 +157,18 @@ async def test_a_named_programmes_aspect_beats_the_term_for_that_aspect(chat: Tr
     assert term.startswith("Antragsfrist")
 
 
+async def test_the_place_picks_the_office_among_offices_the_words_fit_alike(
+        chat: Transcript) -> None:
+    # "Bezirksregierung … Heimatförderung" fits all three alike; Paderborn lies in RB Detmold.
+    text = await chat.say("Welche Bezirksregierung bearbeitet Heimatförderanträge aus dem "
+                          "Kreis Paderborn?")
+    assert text.startswith("Bezirksregierung Detmold")
+    assert "Meinten Sie" not in text
+    # Named, an office for another area stays first: the question asks whether it is.
+    hellweg = await chat.say("Gehört Dortmund zur Kulturregion Hellweg?")
+    assert hellweg.startswith("Kulturregion Hellweg")
+
+
 async def test_a_message_naming_one_entry_is_answered_about_it(chat: Transcript) -> None:
     # Words the knowledge never saw ("Backhaus", "medebach") dilute the score; the name,
     # typed with a typo, still settles it.
