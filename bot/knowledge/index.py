@@ -86,9 +86,12 @@ class Index:
         # Only names specific enough to count as "named": "Antragsfrist" is just "Frist"
         # after synonyms, and a question using that word does not name the entry.
         self.names: list[tuple[Name, ...]] = [self._specific(doc.names) for doc in self.docs]
+        self.name_terms = {t for names in self.names for name in names for t in name.stems}
         self._lookups: dict[str, dict[int, float]] = {}
         self._deletes: dict[str, list[str]] = defaultdict(list)
-        for term in self.postings:
+        # Synonyms' own spellings too: "zuwendungsbeschied" is a typo of "Zuwendungsbescheid",
+        # which the index only knows as its group's first word ("Bewilligung").
+        for term in {*self.postings, *self.synonyms}:
             if len(term) >= MIN_FUZZY_LENGTH:
                 for variant in deletions(term):
                     self._deletes[variant].append(term)
@@ -137,7 +140,7 @@ class Index:
             return []
         found = set(self._deletes.get(term, ()))
         for variant in deletions(term):
-            if variant in self.postings:
+            if variant in self.postings or variant in self.synonyms:
                 found.add(variant)
             found.update(self._deletes.get(variant, ()))
         found.discard(term)

@@ -125,7 +125,21 @@ class Matcher:
     def _lookup(self, term: str) -> _Unit:
         index = self.index
         if term in index.postings:
-            return _Unit(index.idf[term], {term: 1.0})
+            found = {term: 1.0}
+            if len(term) >= 2 * MIN_FUZZY_LENGTH:
+                # A long word may be a typo an example question carries ("Verwendungsnachweiß"):
+                # it still stands for the title one letter away, which is what names the entry.
+                found.update({t: s for t, s in self._similar(term).items()
+                              if t != term and t in index.name_terms})
+            return _Unit(index.idf[term], found)
+        matches = self._similar(term)
+        if not matches:
+            return _Unit(index.unknown_idf, {})
+        return _Unit(max(index.idf[t] for t in matches), matches)
+
+    def _similar(self, term: str) -> dict[str, float]:
+        """Return the indexed terms ``term`` may be a typo of, with their similarity."""
+        index = self.index
         matches: dict[str, float] = {}
         # Numbers carry no typos worth guessing: "2000euro" is not "1000euro".
         candidates = () if any(c.isdigit() for c in term) else index.similar_terms(term)
@@ -134,11 +148,15 @@ class Matcher:
             # Short words rarely carry a typo in their first letter; "grund" is not "rund".
             if len(term) < 8 and term[0] != other[0]:
                 continue
-            if distance == 1 or (distance == 2 and len(term) >= 2 * MIN_FUZZY_LENGTH):
-                matches[other] = 1.0 - FUZZY_PENALTY * distance
-        if not matches:
-            return _Unit(index.unknown_idf, {})
-        return _Unit(max(index.idf[t] for t in matches), matches)
+            canonical = index.synonyms.get(other, other)
+            # Through a synonym only for long words: "anrechnen" is not "abrechnen" (Abrechnung).
+            long = len(term) >= 2 * MIN_FUZZY_LENGTH
+            if canonical not in index.postings or (other not in index.postings and not long):
+                continue
+            if distance == 1 or (distance == 2 and long):
+                similarity = 1.0 - FUZZY_PENALTY * distance
+                matches[canonical] = max(matches.get(canonical, 0.0), similarity)
+        return matches
 
     def _split_if_unknown(self, unit: _Unit, term: str) -> _Unit:
         """Split an unknown compound ("kulturforderung") into two known words."""

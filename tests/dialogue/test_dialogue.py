@@ -169,6 +169,15 @@ async def test_the_place_picks_the_office_among_offices_the_words_fit_alike(
     assert hellweg.startswith("Kulturregion Hellweg")
 
 
+async def test_a_typo_of_a_name_is_still_a_name(chat: Transcript) -> None:
+    # "Zuwendungsbescheid" is indexed as its synonym group's first word (Bewilligung), and
+    # "Verwendungsnachweiß" is itself a word of an example question: both still name the term.
+    text = await chat.say("zuwendungsbeschied auflagen")
+    assert text.startswith("Zuwendungsbescheid:")
+    text = await chat.say("verwendungsnachweiß was muss da rein")
+    assert text.startswith("Verwendungsnachweis:")
+
+
 async def test_a_message_naming_one_entry_is_answered_about_it(chat: Transcript) -> None:
     # Words the knowledge never saw ("Backhaus", "medebach") dilute the score; the name,
     # typed with a typo, still settles it.
