@@ -19,7 +19,7 @@ def answer_reply(base: KnowledgeBase, decision: Decision, question: str, today: 
                  actions: Actions) -> Reply:
     """Render an answer: the asked fact first; a routed place question names its offices."""
     offices = routed_offices(decision)
-    chosen = offices or decision.candidates[:1]
+    chosen = offices or decision.candidates[: 2 if decision.compared else 1]
     region = decision.place.region_id if decision.place else None
     texts = [answers.entry_text(base, base.entries[c.entry_id], today, decision.intent, region,
                                 question) for c in chosen[:2]]

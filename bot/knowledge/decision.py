@@ -61,6 +61,8 @@ class Decision:
     confidence: float = 0.0
     options: list[Candidate] = field(default_factory=list)
     outside: str | None = None
+    # "Unterschied zwischen Anteil- und Fehlbedarfsfinanzierung?": the answer shows both.
+    compared: bool = False
 
 
 def features(candidates: list[Candidate], outside: bool = False) -> tuple[float, ...]:
@@ -107,10 +109,14 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
             candidates = full
     picked = False
     if place is not None:
-        candidates = _responsible_first(kb, candidates, place)
+        # Only a tie between offices of one level is the place's to break; any other office
+        # question is routed below, and a reordered list would misstate the lead.
         picked = _place_picked(kb, candidates, place, limits)
+        candidates = _responsible_first(kb, candidates, place) if picked else candidates
     decision = _by_score(_named_programme_first(candidates, intent), limits, intent,
                          outside.topic(question))
+    if decision.outside is None and _compares_two(question, decision.candidates):
+        decision = replace(decision, status="answer", compared=True, options=[])
     decision.place = place
     if (place is not None and decision.outside is None and decision.status != "answer"
             and intent is not Intent.CONTACT):
@@ -178,14 +184,20 @@ def _place_picked(kb: KnowledgeBase, candidates: list[Candidate], place: Place,
 
     The three Bezirksregierungen tie on "Heimatförderung"; the place names the one that
     answers, and no other office is routed in its stead. Offices of another level (a Kreis
-    office tied with the LWL) are no such choice.
+    office tied with the LWL), or ones the words fit clearly better, are no such choice.
     """
-    top = candidates[0] if candidates else None
-    if top is None or top.kind != "kontakt":
+    first = next((i for i, c in enumerate(candidates) if not _elsewhere(kb, c, place)), None)
+    if first is None or candidates[first].kind != "kontakt":
         return False
+    top = candidates[first]
     level = _levels(kb, top)
-    return any(abs(c.score - top.score) < limits.min_margin and _levels(kb, c) == level
-               and _elsewhere(kb, c, place) for c in candidates[1:])
+
+    def alike(other: Candidate) -> bool:
+        return (abs(other.score - top.score) < limits.min_margin
+                and _levels(kb, other) == level and _elsewhere(kb, other, place))
+
+    return all(map(alike, candidates[:first])) and any(
+        alike(c) for c in candidates if c is not top)
 
 
 def _levels(kb: KnowledgeBase, candidate: Candidate) -> set[str]:
@@ -246,6 +258,18 @@ def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent,
     options = candidates[: limits.max_choices]
     return Decision("choices", candidates, intent=intent, confidence=sure, options=options,
                     outside=outside)
+
+
+_COMPARE = re.compile(r"\b(unterschied\w*|unterscheid\w*|vergleich\w*|vs|versus|difference)\b")
+
+
+def _compares_two(question: str, candidates: list[Candidate]) -> bool:
+    """Tell whether the question asks how two entries it names differ."""
+    if len(candidates) < 2 or _COMPARE.search(fold(question)) is None:
+        return False
+    first, second = candidates[0], candidates[1]
+    return (first.mention >= FULL_MENTION and second.mention >= FULL_MENTION
+            and first.kind == second.kind)
 
 
 def _explains_most(candidates: list[Candidate]) -> bool:

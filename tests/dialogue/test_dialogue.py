@@ -169,6 +169,17 @@ async def test_the_place_picks_the_office_among_offices_the_words_fit_alike(
     assert hellweg.startswith("Kulturregion Hellweg")
 
 
+async def test_a_question_how_two_named_terms_differ_explains_both(chat: Transcript) -> None:
+    text = await chat.say("Sehr geehrte Damen und Herren, worin besteht der Unterschied "
+                          "zwischen einer Anteilfinanzierung und einer Festbetragsfinanzierung?")
+    assert text.startswith("Anteilfinanzierung:")
+    assert "\n\nFestbetragsfinanzierung:" in text
+    assert "Meinten Sie" not in text
+    # One named term alone is explained alone.
+    single = await chat.say("Was ist eine Anteilfinanzierung?")
+    assert "Festbetragsfinanzierung:" not in single
+
+
 async def test_a_typo_of_a_name_is_still_a_name(chat: Transcript) -> None:
     # "Zuwendungsbescheid" is indexed as its synonym group's first word (Bewilligung), and
     # "Verwendungsnachweiß" is itself a word of an example question: both still name the term.
