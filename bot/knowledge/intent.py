@@ -38,7 +38,8 @@ _INTENT_CUES: Cues = (
                        "antragsschluss", "due date", "when ", "wann ist", "wann lauft",
                        "zu spat", "wann entscheid", "aufruf", "ausschreibung", "antragstag",
                        "zeitraum", "gerade", "grad ", "noch einreichen", "noch was einreichen",
-                       "wann is", "open call")),
+                       "wann is", "open call", "schon weg", "noch offen", "schon offen",
+                       "still open", "open for applications", "schon leer", "noch geld da")),
     (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "betrag", "summe", "hohe",
                      "prozent", "%", "how much", "maximal", "hochstens", "mindestens",
                      "fordersatz", "forderquote", "quote", "anteil", "finanzierungsart",
@@ -46,7 +47,8 @@ _INTENT_CUES: Cues = (
                      "dazulegen", "dazuzahlen", "eigenanteil", "selbst zahlen", "tax free",
                      "tax-free", "max budget", "maximum", "projektgrosse",
                      "ab welcher", "bis 10k", "wie gross", "was zahlt", "spanne",
-                     "obergrenze", "untergrenze", "hochstbetrag")),
+                     "obergrenze", "untergrenze", "hochstbetrag", "zuschiess", "verdoppel",
+                     "minimum fee", "mindesthonorar")),
     (Intent.ELIGIBILITY, ("wer darf", "wer kann", "berechtigt", "durfen wir", "konnen wir",
                           "darf ich", "darf man", "als privatperson", "als verein",
                           "als kommune", "als gemeinde", "als schule", "can we", "can i",
@@ -60,7 +62,8 @@ _INTENT_CUES: Cues = (
                           "teilnehmen", "teilnahme", "wie viele partner", "how many partners",
                           "kann die ", "kann eine ", "darf bei", "darf unser", "gilt das",
                           "zusammen bekommen", "gleichzeitig", "nur was fur", "nur wat fur",
-                          "verein sein", "privatmensch")),
+                          "verein sein", "privatmensch", "zulassig", "offen fur", "mit drin",
+                          "gehoren wir", "wer muss das", "beantragen oder", "auch kommunen")),
     (Intent.CONTACT, ("wer hilft", "ansprech", "kontakt", "beratung", "hilft mir", "zustandig",
                       "an wen", "wen kann", "who can", "berat", "jemand", "der hilft",
                       "die hilft", "who helps", "advise", "unterstutzt uns", "wer kummert")),
@@ -106,7 +109,7 @@ _BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")
 # ohne Verein?" asks who may apply, "Euro-für-Euro vom Land – kann unser Verein das direkt
 # kriegen?" too. They decide only when no other cue does (see :func:`intent_of`).
 _WEAK_CUES: Cues = (
-    (Intent.AMOUNT, ("euro", "kricht", "kriegt man", "was bekommt", "was gibt es", "was gibts",
+    (Intent.AMOUNT, ("euro", "€", "kricht", "kriegt man", "was bekommt", "was gibt es", "was gibts",
                      "wat gibt", "zuschuss gibt", "kostet")),
 )
 _SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
