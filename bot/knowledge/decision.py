@@ -113,8 +113,8 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         # question is routed below, and a reordered list would misstate the lead.
         picked = _place_picked(kb, candidates, place, limits)
         candidates = _responsible_first(kb, candidates, place) if picked else candidates
-    decision = _by_score(_named_programme_first(candidates, intent), limits, intent,
-                         outside.topic(question))
+    candidates = _situation_first(_named_programme_first(candidates, intent))
+    decision = _by_score(candidates, limits, intent, outside.topic(question))
     if decision.outside is None and _compares_two(question, decision.candidates):
         decision = replace(decision, status="answer", compared=True, options=[])
     decision.place = place
@@ -206,6 +206,27 @@ def _levels(kb: KnowledgeBase, candidate: Candidate) -> set[str]:
     if not isinstance(entry, Contact):
         return set()
     return {kb.regions[r].type for r in entry.responsible_for if r in kb.regions}
+
+
+# How much more of the message a term must explain to beat a term that is only named in it.
+SITUATION_LEAD = 1.5
+
+
+def _situation_first(candidates: list[Candidate]) -> list[Candidate]:
+    """Put the term that describes the situation before a term the message only mentions.
+
+    "Der Förderbescheid ist noch nicht da. Dürfen wir trotzdem schon bestellen?" names the
+    Zuwendungsbescheid as the point in time; the vorzeitige Maßnahmebeginn explains the
+    message. Only between terms: a named programme stays first (see above).
+    """
+    if len(candidates) < 2:
+        return candidates
+    top, second = candidates[0], candidates[1]
+    if (top.kind != "begriff" or second.kind != "begriff" or top.mention < FULL_MENTION
+            or second.mention >= FULL_MENTION or second.evidence <= top.evidence
+            or second.known < SITUATION_LEAD * top.known):
+        return candidates
+    return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
 
 
 OWN_OFFICE_BONUS = 0.2

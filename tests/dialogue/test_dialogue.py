@@ -198,6 +198,18 @@ async def test_a_message_naming_one_entry_is_answered_about_it(chat: Transcript)
     assert "Meinten Sie" not in text
 
 
+async def test_a_term_named_as_a_point_in_time_gives_way_to_the_situation(
+        chat: Transcript) -> None:
+    # "Förderbescheid" names the Zuwendungsbescheid, but only as the moment to wait for.
+    text = await chat.say("Wir müssen die Vitrinen schon jetzt bestellen, sonst kommen sie "
+                          "nicht rechtzeitig. Der Förderbescheid ist aber noch nicht da. Dürfen "
+                          "wir trotzdem bestellen, bevor die Bewilligung da ist?")
+    assert text.startswith("Vorzeitiger Maßnahmebeginn")
+    # Asked about itself, the named term answers.
+    text = await chat.say("Was steht in einem Förderbescheid?")
+    assert text.startswith("Zuwendungsbescheid")
+
+
 async def test_a_named_term_that_explains_less_than_another_is_not_answered_alone(
         chat: Transcript) -> None:
     # "Bescheid" names the Zuwendungsbescheid; the situation is the vorzeitige Maßnahmebeginn.
