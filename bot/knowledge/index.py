@@ -9,12 +9,13 @@ two words within one edit share a one-letter deletion.
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.knowledge.normalize import content_words, joined, stem
+from bot.knowledge.normalize import content_words, joined, stem, words
 
 TITLE, EXAMPLE, TOPIC, BODY = 1.0, 0.85, 0.5, 0.3
 MIN_FUZZY_LENGTH = 5
@@ -73,6 +74,8 @@ class Index:
     def __init__(self, documents: Iterable[Document], synonyms: Mapping[str, str]) -> None:
         self.synonyms = dict(synonyms)
         self.docs: list[IndexedDoc] = []
+        # Names made of stopwords only ("Viel vor"), each as the one word it is glued into.
+        self.glued: dict[str, str] = {}
         raw: dict[str, dict[int, float]] = defaultdict(dict)
         for doc in documents:
             self._add(doc, raw)
@@ -106,6 +109,8 @@ class Index:
         for texts, weight in fields:
             for text in texts:
                 found = content_words(text)  # normalise each text once
+                if weight == TITLE and not found and len(words(text)) > 1:
+                    found = [self._glue(text)]
                 stems = [canonical(s, s) for s in map(stem, found)]
                 if weight == TITLE:
                     pairs = [canonical(p, p) for p in joined(found)]
@@ -120,6 +125,19 @@ class Index:
                         postings[number] = weight
         self.docs.append(IndexedDoc(doc.entry_id, doc.kind, doc.title, tuple(phrases),
                                     tuple(names)))
+
+    def _glue(self, name: str) -> str:
+        phrase = " ".join(words(name))
+        self.glued[phrase] = phrase.replace(" ", "")
+        return self.glued[phrase]
+
+    def glue(self, text: str) -> str:
+        """Return ``text`` folded, with stopword-only names written as one word."""
+        folded = " ".join(words(text))
+        for phrase, word in self.glued.items():
+            if phrase in folded:
+                folded = re.sub(rf"\b{re.escape(phrase)}\b", word, folded)
+        return folded
 
     def _specific(self, names: tuple[Name, ...]) -> tuple[Name, ...]:
         weighted = (Name(n.stems, n.pairs, tuple(self.idf.get(t, 0.0) for t in n.stems))

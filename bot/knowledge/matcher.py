@@ -69,12 +69,12 @@ class Matcher:
 
     def unknown_words(self, question: str) -> list[str]:
         """Return the words of ``question`` the knowledge has never seen, typos forgiven."""
-        words = content_words(question)
+        words = content_words(self.index.glue(question))
         return [w for w, unit in zip(words, self._units(words), strict=True) if not unit.matches]
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """Return up to ``limit`` candidates, best first."""
-        words = content_words(question)
+        words = content_words(self.index.glue(question))
         if not words:
             return []
         units = self._units(words)

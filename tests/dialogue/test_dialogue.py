@@ -180,6 +180,15 @@ async def test_a_question_how_two_named_terms_differ_explains_both(chat: Transcr
     assert "Festbetragsfinanzierung:" not in single
 
 
+async def test_a_name_made_of_stopwords_is_a_name(chat: Transcript) -> None:
+    # "Viel vor" is two stopwords; as a name it still names Aktion Mensch's programme.
+    text = await chat.say("viel vor förderung jugendlihe bis 27")
+    assert text.startswith("Aktion Mensch „Viel vor“")
+    # ... and "viel" alone stays a stopword.
+    text = await chat.say("wie viel gibt es beim Heimat-Scheck?")
+    assert text.startswith("Heimat-Scheck")
+
+
 async def test_a_typo_of_a_name_is_still_a_name(chat: Transcript) -> None:
     # "Zuwendungsbescheid" is indexed as its synonym group's first word (Bewilligung), and
     # "Verwendungsnachweiß" is itself a word of an example question: both still name the term.
