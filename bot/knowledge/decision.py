@@ -208,6 +208,8 @@ def _levels(kb: KnowledgeBase, candidate: Candidate) -> set[str]:
     return {kb.regions[r].type for r in entry.responsible_for if r in kb.regions}
 
 
+# A named entry scoring this many times the runner-up leads clearly, whatever else fits.
+CLEAR_LEAD = 2.0
 # How much more of the message a term must explain to beat a term that is only named in it.
 SITUATION_LEAD = 1.5
 
@@ -268,7 +270,10 @@ def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent,
     margin = candidates[0].score - (candidates[1].score if len(candidates) > 1 else 0.0)
     if sure >= limits.answer and (margin >= limits.min_margin or named or sure >= limits.sure):
         return Decision("answer", candidates, intent=intent, confidence=sure, outside=outside)
-    if named and outside is None and _explains_most(candidates) and not any(
+    # A term named while asking who helps ("… eine Stelle, die bei Drittmitteln berät?")
+    # asks for an office, not for the term.
+    asks_office = intent is Intent.CONTACT and candidates[0].kind == "begriff"
+    if named and outside is None and not asks_office and _explains_most(candidates) and not any(
             c.mention >= FULL_MENTION for c in candidates[1:3]):
         # A long message dilutes the score, but it names this entry and none of the others
         # on offer ("… Wie viel gibt es bei der NRW-Stiftung?"), and the entry explains the
@@ -294,7 +299,15 @@ def _compares_two(question: str, candidates: list[Candidate]) -> bool:
 
 
 def _explains_most(candidates: list[Candidate]) -> bool:
-    return len(candidates) < 2 or candidates[0].known >= candidates[1].known
+    """Tell whether the best explains the message as well as the runner-up, or leads clearly.
+
+    Dialect words fit stray entries a little ("Sach ma, dat RKP …"): a named entry that
+    scores twice the runner-up still leads.
+    """
+    if len(candidates) < 2:
+        return True
+    top, second = candidates[0], candidates[1]
+    return top.known >= second.known or top.score >= CLEAR_LEAD * second.score
 
 
 def _names_its_entry(decision: Decision) -> bool:

@@ -180,6 +180,15 @@ async def test_a_question_how_two_named_terms_differ_explains_both(chat: Transcr
     assert "Festbetragsfinanzierung:" not in single
 
 
+async def test_a_named_entry_leading_clearly_is_answered_despite_dialect(
+        chat: Transcript) -> None:
+    # The dialect words fit stray entries a little; the named RKP scores twice the runner-up.
+    text = await chat.say("Sach ma, dat RKP – muss man da zweima wat einreichen oder reicht "
+                          "dat einmal?")
+    assert text.startswith("Regionales Kultur Programm NRW")
+    assert "Meinten Sie" not in text
+
+
 async def test_a_name_made_of_stopwords_is_a_name(chat: Transcript) -> None:
     # "Viel vor" is two stopwords; as a name it still names Aktion Mensch's programme.
     text = await chat.say("viel vor förderung jugendlihe bis 27")
