@@ -10,10 +10,10 @@ from typing import Literal
 from bot.knowledge.base import KnowledgeBase, Place
 from bot.knowledge.intent import Intent, intent_of
 from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
-from bot.knowledge.models import Contact
 from bot.knowledge.normalize import content_words, fold
 from bot.knowledge.outside import Outside
 from bot.knowledge.places import find_place
+from bot.knowledge.routing import kreis_programmes, offices_for, place_picked, responsible_first
 
 Status = Literal["answer", "choices", "unknown"]
 
@@ -111,8 +111,8 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
     if place is not None:
         # Only a tie between offices of one level is the place's to break; any other office
         # question is routed below, and a reordered list would misstate the lead.
-        picked = _place_picked(kb, candidates, place, limits)
-        candidates = _responsible_first(kb, candidates, place) if picked else candidates
+        picked = place_picked(kb, candidates, place, limits.min_margin)
+        candidates = responsible_first(kb, candidates, place) if picked else candidates
     candidates = _situation_first(_named_programme_first(candidates, intent))
     decision = _by_score(candidates, limits, intent, outside.topic(question))
     if decision.outside is None and _compares_two(question, decision.candidates):
@@ -120,7 +120,7 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
     decision.place = place
     if (place is not None and decision.outside is None and decision.status != "answer"
             and intent is not Intent.CONTACT):
-        own = _kreis_programmes(kb, question, place)
+        own = kreis_programmes(kb, question, place)
         if own:
             # "Hat der Kreis eigene Fördertöpfe?" asked from Rahden: the Kreis's own programme.
             others = [c for c in candidates if c.entry_id not in {o.entry_id for o in own}]
@@ -133,7 +133,7 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         return decision
     # The place's name would favour the office named after it ("Kreis Coesfeld"); what the
     # rest of the question asks for decides which of the responsible offices comes first.
-    routed = _offices(kb, matcher, " ".join(rest) or question, place)
+    routed = offices_for(kb, matcher, " ".join(rest) or question, place)
     if not routed:
         return decision
     others = [c for c in candidates if c.entry_id not in {r.entry_id for r in routed}]
@@ -159,55 +159,6 @@ def _named_programme_first(candidates: list[Candidate], intent: Intent) -> list[
     return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
 
 
-def _responsible_first(kb: KnowledgeBase, candidates: list[Candidate],
-                       place: Place) -> list[Candidate]:
-    """Put offices not responsible for ``place`` behind every other candidate.
-
-    "Welche Bezirksregierung bearbeitet Heimatanträge aus dem Kreis Paderborn?" fits all
-    three Bezirksregierungen equally in words; only the one for Paderborn is an answer. An
-    office the question names stays where it is: "Gehört Dortmund zur Kulturregion Hellweg?"
-    """
-    return sorted(candidates, key=lambda c: _elsewhere(kb, c, place))
-
-
-def _elsewhere(kb: KnowledgeBase, candidate: Candidate, place: Place) -> bool:
-    """Tell whether ``candidate`` is an office, not named, for another area than ``place``."""
-    entry = kb.get(candidate.entry_id)
-    if not isinstance(entry, Contact) or candidate.mention >= FULL_MENTION:
-        return False
-    return not {r.id for r in kb.region_chain(place.region_id)} & set(entry.responsible_for)
-
-
-def _place_picked(kb: KnowledgeBase, candidates: list[Candidate], place: Place,
-                  limits: Thresholds) -> bool:
-    """Tell whether the place chose the first office among offices the words fit alike.
-
-    The three Bezirksregierungen tie on "Heimatförderung"; the place names the one that
-    answers, and no other office is routed in its stead. Offices of another level (a Kreis
-    office tied with the LWL), or ones the words fit clearly better, are no such choice.
-    """
-    first = next((i for i, c in enumerate(candidates) if not _elsewhere(kb, c, place)), None)
-    if first is None or candidates[first].kind != "kontakt":
-        return False
-    top = candidates[first]
-    level = _levels(kb, top)
-
-    def alike(other: Candidate) -> bool:
-        return (abs(other.score - top.score) < limits.min_margin
-                and _levels(kb, other) == level and _elsewhere(kb, other, place))
-
-    return all(map(alike, candidates[:first])) and any(
-        alike(c) for c in candidates if c is not top)
-
-
-def _levels(kb: KnowledgeBase, candidate: Candidate) -> set[str]:
-    """Return the kinds of region an office is responsible for ("rb", "kreis")."""
-    entry = kb.get(candidate.entry_id)
-    if not isinstance(entry, Contact):
-        return set()
-    return {kb.regions[r].type for r in entry.responsible_for if r in kb.regions}
-
-
 # A named entry scoring this many times the runner-up leads clearly, whatever else fits.
 CLEAR_LEAD = 2.0
 # How much more of the message a term must explain to beat a term that is only named in it.
@@ -229,33 +180,6 @@ def _situation_first(candidates: list[Candidate]) -> list[Candidate]:
             or second.known < SITUATION_LEAD * top.known):
         return candidates
     return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
-
-
-OWN_OFFICE_BONUS = 0.2
-_KREIS_FUNDING = re.compile(r"\b(kreis|muhlenkreis|landkreis)\b.{0,60}\b(forder\w*|topf|topfe|"
-                            r"geld\w*|mittel|richtlinie\w*|zuschuss\w*|fonds)\b|"
-                            r"\b(forder\w*|topf|topfe|geld\w*|richtlinie\w*|zuschuss\w*|fonds)"
-                            r"\b.{0,60}\b(beim|vom|des) (kreis|muhlenkreis)\b")
-
-
-def _kreis_programmes(kb: KnowledgeBase, question: str, place: Place) -> list[Candidate]:
-    """Return the place's own Kreis programmes when the question asks for the Kreis's money."""
-    if _KREIS_FUNDING.search(fold(question)) is None:
-        return []
-    chain = kb.region_chain(place.region_id)
-    kreis = next((r.id for r in chain if r.type in ("kreis", "kreisfreie_stadt")), None)
-    return [Candidate(p.id, p.kind, p.title, 1.0) for p in kb.programmes()
-            if kreis is not None and p.regions == [kreis]]
-
-
-def _offices(kb: KnowledgeBase, matcher: Matcher, question: str, place: Place) -> list[Candidate]:
-    """Return the offices for ``place``, the one the question fits best first."""
-    scores = {c.entry_id: c.score for c in matcher.rank(question, limit=20)}
-    # A Kreis's own office leads unless the question fits a wider one clearly better
-    # ("Projektdatenblatt im Münsterland" → the RKP's regional office).
-    offices = sorted(kb.contacts_for(place.region_id), key=lambda c: -(
-        scores.get(c.id, 0.0) + (OWN_OFFICE_BONUS if len(c.responsible_for) == 1 else 0.0)))
-    return [Candidate(c.id, c.kind, c.title, 1.0) for c in offices]
 
 
 def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent,

@@ -1,0 +1,91 @@
+"""Which office answers for a place: the responsible ones, the Kreis's own money, routing.
+
+A question naming a place ("in Brakel", "Kreis Paderborn") is about that place's offices and
+programmes, not about the office whose name merely shares a word with the question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.knowledge.base import KnowledgeBase, Place
+from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
+from bot.knowledge.models import Contact
+from bot.knowledge.normalize import fold
+
+
+def responsible_first(kb: KnowledgeBase, candidates: list[Candidate],
+                       place: Place) -> list[Candidate]:
+    """Put offices not responsible for ``place`` behind every other candidate.
+
+    "Welche Bezirksregierung bearbeitet Heimatanträge aus dem Kreis Paderborn?" fits all
+    three Bezirksregierungen equally in words; only the one for Paderborn is an answer. An
+    office the question names stays where it is: "Gehört Dortmund zur Kulturregion Hellweg?"
+    """
+    return sorted(candidates, key=lambda c: _elsewhere(kb, c, place))
+
+
+def _elsewhere(kb: KnowledgeBase, candidate: Candidate, place: Place) -> bool:
+    """Tell whether ``candidate`` is an office, not named, for another area than ``place``."""
+    entry = kb.get(candidate.entry_id)
+    if not isinstance(entry, Contact) or candidate.mention >= FULL_MENTION:
+        return False
+    return not {r.id for r in kb.region_chain(place.region_id)} & set(entry.responsible_for)
+
+
+def place_picked(kb: KnowledgeBase, candidates: list[Candidate], place: Place,
+                 margin: float) -> bool:
+    """Tell whether the place chose the first office among offices the words fit alike.
+
+    The three Bezirksregierungen tie on "Heimatförderung"; the place names the one that
+    answers, and no other office is routed in its stead. Offices of another level (a Kreis
+    office tied with the LWL), or ones the words fit clearly better, are no such choice.
+    """
+    first = next((i for i, c in enumerate(candidates) if not _elsewhere(kb, c, place)), None)
+    if first is None or candidates[first].kind != "kontakt":
+        return False
+    top = candidates[first]
+    level = _levels(kb, top)
+
+    def alike(other: Candidate) -> bool:
+        return (abs(other.score - top.score) < margin
+                and _levels(kb, other) == level and _elsewhere(kb, other, place))
+
+    return all(map(alike, candidates[:first])) and any(
+        alike(c) for c in candidates if c is not top)
+
+
+def _levels(kb: KnowledgeBase, candidate: Candidate) -> set[str]:
+    """Return the kinds of region an office is responsible for ("rb", "kreis")."""
+    entry = kb.get(candidate.entry_id)
+    if not isinstance(entry, Contact):
+        return set()
+    return {kb.regions[r].type for r in entry.responsible_for if r in kb.regions}
+
+
+OWN_OFFICE_BONUS = 0.2
+_KREIS_FUNDING = re.compile(r"\b(kreis|muhlenkreis|landkreis)\b.{0,60}\b(forder\w*|topf|topfe|"
+                            r"geld\w*|mittel|richtlinie\w*|zuschuss\w*|fonds)\b|"
+                            r"\b(forder\w*|topf|topfe|geld\w*|richtlinie\w*|zuschuss\w*|fonds)"
+                            r"\b.{0,60}\b(beim|vom|des) (kreis|muhlenkreis)\b")
+
+
+def kreis_programmes(kb: KnowledgeBase, question: str, place: Place) -> list[Candidate]:
+    """Return the place's own Kreis programmes when the question asks for the Kreis's money."""
+    if _KREIS_FUNDING.search(fold(question)) is None:
+        return []
+    chain = kb.region_chain(place.region_id)
+    kreis = next((r.id for r in chain if r.type in ("kreis", "kreisfreie_stadt")), None)
+    return [Candidate(p.id, p.kind, p.title, 1.0) for p in kb.programmes()
+            if kreis is not None and p.regions == [kreis]]
+
+
+def offices_for(kb: KnowledgeBase, matcher: Matcher, question: str,
+                place: Place) -> list[Candidate]:
+    """Return the offices for ``place``, the one the question fits best first."""
+    scores = {c.entry_id: c.score for c in matcher.rank(question, limit=20)}
+    # A Kreis's own office leads unless the question fits a wider one clearly better
+    # ("Projektdatenblatt im Münsterland" → the RKP's regional office).
+    offices = sorted(kb.contacts_for(place.region_id), key=lambda c: -(
+        scores.get(c.id, 0.0) + (OWN_OFFICE_BONUS if len(c.responsible_for) == 1 else 0.0)))
+    return [Candidate(c.id, c.kind, c.title, 1.0) for c in offices]
