@@ -132,7 +132,9 @@ class Index:
         return self.glued[phrase]
 
     def glue(self, text: str) -> str:
-        """Return ``text`` folded, with stopword-only names written as one word."""
+        """Return ``text`` with stopword-only names written as one word (folded if any)."""
+        if not self.glued:  # most knowledge has none: no second pass over every question
+            return text
         folded = " ".join(words(text))
         for phrase, word in self.glued.items():
             if phrase in folded:
