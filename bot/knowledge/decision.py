@@ -10,10 +10,17 @@ from typing import Literal
 from bot.knowledge.base import KnowledgeBase, Place
 from bot.knowledge.intent import Intent, intent_of
 from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
+from bot.knowledge.models import Programme
 from bot.knowledge.normalize import content_words, fold
 from bot.knowledge.outside import Outside
 from bot.knowledge.places import find_place
-from bot.knowledge.routing import kreis_programmes, offices_for, place_picked, responsible_first
+from bot.knowledge.routing import (
+    kreis_programmes,
+    offices_for,
+    place_picked,
+    programme_offices,
+    responsible_first,
+)
 
 Status = Literal["answer", "choices", "unknown"]
 
@@ -114,6 +121,7 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         picked = place_picked(kb, candidates, place, limits.min_margin)
         candidates = responsible_first(kb, candidates, place) if picked else candidates
     candidates = _situation_first(_named_programme_first(candidates, intent))
+    candidates = _programme_before_its_office(kb, candidates, intent)
     decision = _by_score(candidates, limits, intent, outside.topic(question))
     if decision.outside is None and _compares_two(question, decision.candidates):
         decision = replace(decision, status="answer", compared=True, options=[])
@@ -125,6 +133,11 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
             # "Hat der Kreis eigene Fördertöpfe?" asked from Rahden: the Kreis's own programme.
             others = [c for c in candidates if c.entry_id not in {o.entry_id for o in own}]
             return Decision("answer", own + others, place, intent)
+    if place is not None and intent is Intent.CONTACT and decision.status == "answer":
+        asked = programme_offices(kb, decision.candidates[0], place)
+        if asked:
+            others = [c for c in candidates if c.entry_id not in {a.entry_id for a in asked}]
+            return Decision("answer", asked + others, place, Intent.CONTACT)
     # "Wer ist in Warburg für den Glasfaserausbau zuständig?": a topic we do not cover
     # stays "weiß ich nicht", even with a place and a contact question.
     if (place is None or decision.outside is not None or _names_its_entry(decision)
@@ -155,6 +168,24 @@ def _named_programme_first(candidates: list[Candidate], intent: Intent) -> list[
         return candidates
     top, second = candidates[0], candidates[1]
     if top.kind != "begriff" or second.kind != "programm" or second.mention < FULL_MENTION:
+        return candidates
+    return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
+
+
+def _programme_before_its_office(kb: KnowledgeBase, candidates: list[Candidate],
+                                 intent: Intent) -> list[Candidate]:
+    """Put an office's own programme first when the question asks a programme's fact.
+
+    "Kreis Minden-Lübbecke: Wie hoch ist das Jahresbudget der Richtlinie Jugendkultur?" names
+    the Kreis's culture office as much as its funding guideline; the amount is the
+    guideline's. The two swap places and scores, as above.
+    """
+    if intent not in _PROGRAMME_ASPECTS or len(candidates) < 2:
+        return candidates
+    top, second = candidates[0], candidates[1]
+    programme = kb.get(second.entry_id)
+    if (top.kind != "kontakt" or not isinstance(programme, Programme)
+            or top.entry_id not in programme.contacts or second.known < top.known):
         return candidates
     return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
 

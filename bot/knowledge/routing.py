@@ -10,7 +10,7 @@ import re
 
 from bot.knowledge.base import KnowledgeBase, Place
 from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
-from bot.knowledge.models import Contact
+from bot.knowledge.models import Contact, Programme
 from bot.knowledge.normalize import fold
 
 
@@ -20,15 +20,23 @@ def responsible_first(kb: KnowledgeBase, candidates: list[Candidate],
 
     "Welche Bezirksregierung bearbeitet Heimatanträge aus dem Kreis Paderborn?" fits all
     three Bezirksregierungen equally in words; only the one for Paderborn is an answer. An
-    office the question names stays where it is: "Gehört Dortmund zur Kulturregion Hellweg?"
+    office the question names alone stays where it is: "Gehört Dortmund zur Kulturregion
+    Hellweg?" Naming two ("Münster oder Arnsberg?") leaves the choice to the place.
     """
-    return sorted(candidates, key=lambda c: _elsewhere(kb, c, place))
+    named = _one_named(candidates)
+    return sorted(candidates, key=lambda c: _elsewhere(kb, c, place, named))
 
 
-def _elsewhere(kb: KnowledgeBase, candidate: Candidate, place: Place) -> bool:
-    """Tell whether ``candidate`` is an office, not named, for another area than ``place``."""
+def _one_named(candidates: list[Candidate]) -> str | None:
+    """Return the office the question names, if it names exactly one."""
+    named = [c.entry_id for c in candidates if c.kind == "kontakt" and c.mention >= FULL_MENTION]
+    return named[0] if len(named) == 1 else None
+
+
+def _elsewhere(kb: KnowledgeBase, candidate: Candidate, place: Place, named: str | None) -> bool:
+    """Tell whether ``candidate`` is an office for another area than ``place`` (not ``named``)."""
     entry = kb.get(candidate.entry_id)
-    if not isinstance(entry, Contact) or candidate.mention >= FULL_MENTION:
+    if not isinstance(entry, Contact) or candidate.entry_id == named:
         return False
     return not {r.id for r in kb.region_chain(place.region_id)} & set(entry.responsible_for)
 
@@ -41,7 +49,9 @@ def place_picked(kb: KnowledgeBase, candidates: list[Candidate], place: Place,
     answers, and no other office is routed in its stead. Offices of another level (a Kreis
     office tied with the LWL), or ones the words fit clearly better, are no such choice.
     """
-    first = next((i for i, c in enumerate(candidates) if not _elsewhere(kb, c, place)), None)
+    named = _one_named(candidates)
+    first = next((i for i, c in enumerate(candidates)
+                  if not _elsewhere(kb, c, place, named)), None)
     if first is None or candidates[first].kind != "kontakt":
         return False
     top = candidates[first]
@@ -49,7 +59,7 @@ def place_picked(kb: KnowledgeBase, candidates: list[Candidate], place: Place,
 
     def alike(other: Candidate) -> bool:
         return (abs(other.score - top.score) < margin
-                and _levels(kb, other) == level and _elsewhere(kb, other, place))
+                and _levels(kb, other) == level and _elsewhere(kb, other, place, named))
 
     return all(map(alike, candidates[:first])) and any(
         alike(c) for c in candidates if c is not top)
@@ -89,3 +99,18 @@ def offices_for(kb: KnowledgeBase, matcher: Matcher, question: str,
     offices = sorted(kb.contacts_for(place.region_id), key=lambda c: -(
         scores.get(c.id, 0.0) + (OWN_OFFICE_BONUS if len(c.responsible_for) == 1 else 0.0)))
     return [Candidate(c.id, c.kind, c.title, 1.0) for c in offices]
+
+
+def programme_offices(kb: KnowledgeBase, candidate: Candidate, place: Place) -> list[Candidate]:
+    """Return the named programme's offices responsible for ``place``.
+
+    "Ein Verein aus Soest plant ein RKP-Vorhaben. Welches Regionalbüro ist zuständig?" asks
+    for the Kulturregion Hellweg, not for the programme it names.
+    """
+    entry = kb.get(candidate.entry_id)
+    if not isinstance(entry, Programme) or candidate.mention < FULL_MENTION:
+        return []
+    chain = {r.id for r in kb.region_chain(place.region_id)}
+    found = [kb.get(i) for i in entry.contacts]
+    return [Candidate(c.id, c.kind, c.title, 1.0) for c in found
+            if isinstance(c, Contact) and chain & set(c.responsible_for)]

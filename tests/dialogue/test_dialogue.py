@@ -207,6 +207,31 @@ async def test_a_typo_of_a_name_is_still_a_name(chat: Transcript) -> None:
     assert text.startswith("Verwendungsnachweis:")
 
 
+async def test_a_named_programmes_office_for_the_place_answers_who_is_responsible(
+        chat: Transcript) -> None:
+    text = await chat.say("Ein Verein aus Soest plant ein Vorhaben im Regionalen "
+                          "Kulturprogramm. Welches Regionalbüro ist für ihn zuständig?")
+    assert "\n\nKulturregion Hellweg" in text
+
+
+async def test_two_named_offices_leave_the_choice_to_the_place(chat: Transcript) -> None:
+    text = await chat.say("Wer ist für uns in Gelsenkirchen bei der Heimatförderung zuständig, "
+                          "Bezirksregierung Münster oder Arnsberg?")
+    assert text.startswith("Bezirksregierung Münster")
+
+
+async def test_an_offices_own_programme_answers_its_amount(chat: Transcript) -> None:
+    text = await chat.say("Kreis Minden-Lübbecke: Wie hoch ist das Jahresbudget der Richtlinie "
+                          "Jugendkultur?")
+    assert text.startswith("Kulturförderung Kreis Minden-Lübbecke – Förderung:")
+
+
+async def test_calling_an_office_is_no_typo_of_calling_off_funds(chat: Transcript) -> None:
+    # "anrufen" is one letter from "abrufen" (Mittelabruf); it asks for a contact.
+    text = await chat.say("Hat der Kreis Herford eine Abteilung für Kultur, wo man anrufen kann?")
+    assert "Kreis Herford – Kulturarbeit" in text.split("\n\n")[1]
+
+
 async def test_a_message_naming_one_entry_is_answered_about_it(chat: Transcript) -> None:
     # Words the knowledge never saw ("Backhaus", "medebach") dilute the score; the name,
     # typed with a typo, still settles it.
