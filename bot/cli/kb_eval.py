@@ -1,10 +1,11 @@
 """``foerderlotse kb eval``: answer quality on the labelled question sets.
 
 Without ``--questions`` it measures the shipped sets: the catalogue (a regression set), the
-four blind calibration parts, and six blind held-out parts, whose figures are the honest ones
-("Abschluss", "Neu" and "Schluss" were written after the decision was fitted, "Schluss" by new
-writers after every change of its session, and measured once; "Ende" and "Winter" were written
-and committed at the start of a session and first measured at its end).
+blind calibration parts (four, and "Winter" after its one held-out measurement), and five
+blind held-out parts, whose figures are the honest ones ("Abschluss", "Neu" and "Schluss" were
+written after the decision was fitted, "Schluss" by new writers after every change of its
+session, and measured once; "Ende" was written and committed at the start of a session and
+first measured at its end).
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ SETS = (
     ("Blind, Kalibrierung 2", "eval/blind-kalibrierung-2.yaml"),
     ("Blind, Kalibrierung 3", "eval/blind-kalibrierung-3.yaml"),
     ("Blind, Kalibrierung 4", "eval/blind-kalibrierung-4.yaml"),
+    ("Blind, Winter", "eval/blind-winter.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
     ("Blind, Neu", "eval/blind-neu.yaml"),
     ("Blind, Schluss", "eval/blind-schluss.yaml"),
     ("Blind, Ende", "eval/blind-ende.yaml"),
-    ("Blind, Winter", "eval/blind-winter.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
