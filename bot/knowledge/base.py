@@ -48,6 +48,8 @@ class KnowledgeBase:
     ambiguous_names: list[str] = field(default_factory=list)
     # Word → topic the bot does not cover ("Kindergeld" → "Familienleistungen").
     outside_words: dict[str, str] = field(default_factory=dict)
+    # Topics that stay out even when the question names an entry ("Heimat-Scheck in Hessen").
+    outside_strict: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._places: dict[str, Place] = {}

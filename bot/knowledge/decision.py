@@ -122,7 +122,12 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         candidates = responsible_first(kb, candidates, place) if picked else candidates
     candidates = _situation_first(_named_programme_first(candidates, intent))
     candidates = _programme_before_its_office(kb, candidates, intent)
-    decision = _by_score(candidates, limits, intent, outside.topic(question))
+    topic = outside.topic(question)
+    if topic is not None and topic not in outside.strict and _named_clearly(candidates):
+        # "Heimat-Scheck … oder nur für Schützenfest und Chronik?": the named entry leads
+        # clearly, and the neighbouring topic is context, not the question.
+        topic = None
+    decision = _by_score(candidates, limits, intent, topic)
     if decision.outside is None and _compares_two(question, decision.candidates):
         decision = replace(decision, status="answer", compared=True, options=[])
     decision.place = place
@@ -251,6 +256,13 @@ def _compares_two(question: str, candidates: list[Candidate]) -> bool:
     first, second = candidates[0], candidates[1]
     return (first.mention >= FULL_MENTION and second.mention >= FULL_MENTION
             and first.kind == second.kind)
+
+
+def _named_clearly(candidates: list[Candidate]) -> bool:
+    """Tell whether the best candidate is named and scores twice the runner-up."""
+    if not candidates or candidates[0].mention < FULL_MENTION:
+        return False
+    return len(candidates) < 2 or candidates[0].score >= CLEAR_LEAD * candidates[1].score
 
 
 def _explains_most(candidates: list[Candidate]) -> bool:

@@ -222,6 +222,7 @@ def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
     regions: dict[str, Region] = {}
     groups: list[list[str]] = []
     outside: dict[str, str] = {}
+    strict: set[str] = set()
     ambiguous: list[str] = []
     for item in parsed:
         model = item.model
@@ -236,5 +237,7 @@ def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
         elif isinstance(model, OutsideFile):
             for topic in model.topics:
                 outside.update(dict.fromkeys(topic.words, topic.topic))
+                if topic.strict:
+                    strict.add(topic.topic)
     return KnowledgeBase(entries, regions, groups, outside_words=outside,
-                         ambiguous_names=ambiguous)
+                         outside_strict=strict, ambiguous_names=ambiguous)

@@ -169,6 +169,9 @@ class OutsideTopic(BaseModel):
     model_config = _STRICT
     topic: Text
     words: list[Text] = Field(min_length=1)
+    strict: bool = Field(False, description="true: gilt auch, wenn die Frage einen Eintrag "
+                         "beim Namen nennt (andere Bundesländer, Öffnungszeiten); sonst nur, "
+                         "wenn kein genannter Eintrag klar vorn liegt")
 
 
 class OutsideFile(BaseModel):

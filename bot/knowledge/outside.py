@@ -6,7 +6,7 @@ ranking alone would hand them to some entry. ``knowledge/ausserhalb.yaml`` names
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from bot.knowledge.normalize import content_words, stem
 
@@ -17,7 +17,9 @@ _MIN_COMPOUND = 5
 class Outside:
     """Word lists of out-of-scope topics, matched by stem and inside compounds."""
 
-    def __init__(self, words: Mapping[str, str]) -> None:
+    def __init__(self, words: Mapping[str, str], strict: Iterable[str] = ()) -> None:
+        # Topics that stay out even beside a named entry; the others are context then.
+        self.strict = frozenset(strict)
         self._stems: dict[str, str] = {}
         self._parts: dict[str, str] = {}
         self._phrases: dict[str, str] = {}

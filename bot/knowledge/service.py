@@ -51,7 +51,8 @@ class Knowledge:
         """Index ``base`` for matching."""
         synonyms = synonym_map(base.synonym_groups)
         index = Index((document_of(e) for e in base.entries.values()), synonyms)
-        return cls(base, Matcher(index), thresholds or Thresholds(), Outside(base.outside_words))
+        outside = Outside(base.outside_words, base.outside_strict)
+        return cls(base, Matcher(index), thresholds or Thresholds(), outside)
 
     @classmethod
     def load(cls, root: Path, today: dt.date) -> Knowledge:

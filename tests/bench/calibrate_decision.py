@@ -1,6 +1,7 @@
 """Fit the answer decision on the CALIBRATION questions only; print weights and limits.
 
-The held-out parts (blind-pruefung, -abschluss, -neu, -schluss, -ende, -dezember) are never read here.
+The held-out parts (blind-pruefung, -abschluss, -neu, -schluss, -ende, -dezember) are never
+read here.
 The model is a logistic regression of "the best candidate is right" over
 :func:`bot.knowledge.decision.features`; the two limits are then chosen on the same
 calibration questions, from out-of-fold probabilities (k-fold cross-validation):

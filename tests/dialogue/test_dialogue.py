@@ -232,6 +232,16 @@ async def test_calling_an_office_is_no_typo_of_calling_off_funds(chat: Transcrip
     assert "Kreis Herford – Kulturarbeit" in text.split("\n\n")[1]
 
 
+async def test_a_neighbouring_topic_beside_a_clearly_named_entry_is_context(
+        chat: Transcript) -> None:
+    text = await chat.say("Heimat-Scheck für einen interkulturellen Verein – zählt Musik aus "
+                          "Anatolien auch als Heimat, oder nur Schützenfest und Chronik?")
+    assert "Heimat-Scheck" in text.split("\n")[0]
+    # A strict topic stays out even beside a named entry: another Land is not ours.
+    text = await chat.say("gibbet in hessen auch sowat wie den heimat-scheck?")
+    assert text.startswith("Dazu weiß ich leider nichts Sicheres.")
+
+
 async def test_a_message_naming_one_entry_is_answered_about_it(chat: Transcript) -> None:
     # Words the knowledge never saw ("Backhaus", "medebach") dilute the score; the name,
     # typed with a typo, still settles it.
