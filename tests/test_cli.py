@@ -139,11 +139,13 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
     assert set(report) == {"Katalog", "Blind, Kalibrierung", "Blind, Kalibrierung 2",
                            "Blind, Kalibrierung 3",
                            "Blind, Kalibrierung 4", "Blind, Prüfung", "Blind, Abschluss",
-                           "Blind, Neu", "Blind, Schluss", "Blind, Ende", "Blind, Winter"}
+                           "Blind, Neu", "Blind, Schluss", "Blind, Ende", "Blind, Winter",
+                           "Blind, Dezember"}
     assert report["Blind, Neu"]["cut_texts"] == 0
     assert report["Blind, Schluss"]["cut_texts"] == 0
     assert report["Blind, Ende"]["cut_texts"] == 0
     assert report["Blind, Winter"]["cut_texts"] == 0
+    assert report["Blind, Dezember"]["cut_texts"] == 0
     held_out = report["Blind, Prüfung"]
     assert held_out["in_scope"] >= 150
     assert held_out["out_of_scope"] >= 50
