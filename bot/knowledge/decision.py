@@ -174,7 +174,7 @@ def _named_programme_first(candidates: list[Candidate], intent: Intent) -> list[
     top, second = candidates[0], candidates[1]
     if top.kind != "begriff" or second.kind != "programm" or second.mention < FULL_MENTION:
         return candidates
-    return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
+    return _swap_first_two(candidates)
 
 
 def _programme_before_its_office(kb: KnowledgeBase, candidates: list[Candidate],
@@ -192,7 +192,7 @@ def _programme_before_its_office(kb: KnowledgeBase, candidates: list[Candidate],
     if (top.kind != "kontakt" or not isinstance(programme, Programme)
             or top.entry_id not in programme.contacts or second.known < top.known):
         return candidates
-    return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
+    return _swap_first_two(candidates)
 
 
 # A named entry scoring this many times the runner-up leads clearly, whatever else fits.
@@ -215,7 +215,7 @@ def _situation_first(candidates: list[Candidate]) -> list[Candidate]:
             or second.mention >= FULL_MENTION or second.evidence <= top.evidence
             or second.known < SITUATION_LEAD * top.known):
         return candidates
-    return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
+    return _swap_first_two(candidates)
 
 
 def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent,
@@ -256,6 +256,12 @@ def _compares_two(question: str, candidates: list[Candidate]) -> bool:
     first, second = candidates[0], candidates[1]
     return (first.mention >= FULL_MENTION and second.mention >= FULL_MENTION
             and first.kind == second.kind)
+
+
+def _swap_first_two(candidates: list[Candidate]) -> list[Candidate]:
+    """Swap the first two candidates' places and scores, so the decision judges the same lead."""
+    top, second = candidates[0], candidates[1]
+    return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
 
 
 def _named_clearly(candidates: list[Candidate]) -> bool:
