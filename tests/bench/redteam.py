@@ -146,6 +146,11 @@ async def run(count: int, seed: int, data_dir: Path) -> dict[str, Counter[str]]:
         found["markup"] += markup_problem(telegram) or markup_problem(
             content.get("formatted_body", ""))
         found["mentions"] += content.get("m.mentions") != {}
+    # The log is written after each reply on its own thread: wait for those writes, or the
+    # count misses some and a late write races the removal of the data folder.
+    if dialogue.recorder is not None:
+        await dialogue.recorder.drain()
+        dialogue.recorder.close()
     logged = storage.questions.since(started - dt.timedelta(minutes=1))
     counts["unicode"]["log_not_utf8"] = sum(not _utf8(q.text) for q in logged)
     storage.close()
