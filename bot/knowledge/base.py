@@ -121,3 +121,8 @@ class KnowledgeBase:
         """Return True when ``programme`` may be used in ``region_id``."""
         chain = {r.id for r in self.region_chain(region_id)}
         return bool(chain.intersection(programme.regions))
+
+    def responsible(self, contact: Contact, region_id: str) -> bool:
+        """Return True when ``contact`` is responsible for ``region_id`` or a region above it."""
+        chain = {r.id for r in self.region_chain(region_id)}
+        return bool(chain.intersection(contact.responsible_for))

@@ -136,13 +136,11 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         own = kreis_programmes(kb, question, place)
         if own:
             # "Hat der Kreis eigene Fördertöpfe?" asked from Rahden: the Kreis's own programme.
-            others = [c for c in candidates if c.entry_id not in {o.entry_id for o in own}]
-            return Decision("answer", own + others, place, intent)
+            return _answer_with(own, candidates, place, intent)
     if place is not None and intent is Intent.CONTACT and decision.status == "answer":
         asked = programme_offices(kb, decision.candidates[0], place)
         if asked:
-            others = [c for c in candidates if c.entry_id not in {a.entry_id for a in asked}]
-            return Decision("answer", asked + others, place, Intent.CONTACT)
+            return _answer_with(asked, candidates, place, Intent.CONTACT)
     # "Wer ist in Warburg für den Glasfaserausbau zuständig?": a topic we do not cover
     # stays "weiß ich nicht", even with a place and a contact question.
     if (place is None or decision.outside is not None or _names_its_entry(decision)
@@ -154,8 +152,15 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
     routed = offices_for(kb, matcher, " ".join(rest) or question, place)
     if not routed:
         return decision
-    others = [c for c in candidates if c.entry_id not in {r.entry_id for r in routed}]
-    return Decision("answer", routed + others, place, Intent.CONTACT)
+    return _answer_with(routed, candidates, place, Intent.CONTACT)
+
+
+def _answer_with(first: list[Candidate], candidates: list[Candidate], place: Place,
+                 intent: Intent) -> Decision:
+    """Answer with ``first``, the other candidates behind them."""
+    chosen = {c.entry_id for c in first}
+    others = [c for c in candidates if c.entry_id not in chosen]
+    return Decision("answer", first + others, place, intent)
 
 
 # What a programme has: asked about one, the question wants the programme's fact.

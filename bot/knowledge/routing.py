@@ -38,7 +38,7 @@ def _elsewhere(kb: KnowledgeBase, candidate: Candidate, place: Place, named: str
     entry = kb.get(candidate.entry_id)
     if not isinstance(entry, Contact) or candidate.entry_id == named:
         return False
-    return not {r.id for r in kb.region_chain(place.region_id)} & set(entry.responsible_for)
+    return not kb.responsible(entry, place.region_id)
 
 
 def place_picked(kb: KnowledgeBase, candidates: list[Candidate], place: Place,
@@ -110,7 +110,6 @@ def programme_offices(kb: KnowledgeBase, candidate: Candidate, place: Place) -> 
     entry = kb.get(candidate.entry_id)
     if not isinstance(entry, Programme) or candidate.mention < FULL_MENTION:
         return []
-    chain = {r.id for r in kb.region_chain(place.region_id)}
     found = [kb.get(i) for i in entry.contacts]
     return [Candidate(c.id, c.kind, c.title, 1.0) for c in found
-            if isinstance(c, Contact) and chain & set(c.responsible_for)]
+            if isinstance(c, Contact) and kb.responsible(c, place.region_id)]
