@@ -1,7 +1,7 @@
 """``foerderlotse kb eval``: answer quality on the labelled question sets.
 
 Without ``--questions`` it measures the shipped sets: the catalogue (a regression set), the
-blind calibration parts (four, and "Winter" after its one held-out measurement), and six
+blind calibration parts (five, and "Winter" after its one held-out measurement), and six
 blind held-out parts, whose figures are the honest ones ("Abschluss", "Neu" and "Schluss" were
 written after the decision was fitted, "Schluss" by new writers after every change of its
 session, and measured once; "Ende" and "Dezember" were written and committed unmeasured in a
@@ -30,6 +30,7 @@ SETS = (
     ("Blind, Kalibrierung 2", "eval/blind-kalibrierung-2.yaml"),
     ("Blind, Kalibrierung 3", "eval/blind-kalibrierung-3.yaml"),
     ("Blind, Kalibrierung 4", "eval/blind-kalibrierung-4.yaml"),
+    ("Blind, Kalibrierung 5", "eval/blind-kalibrierung-5.yaml"),
     ("Blind, Winter", "eval/blind-winter.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
