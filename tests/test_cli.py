@@ -137,8 +137,8 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
     assert main(["kb", "eval", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report) == {"Katalog", "Blind, Kalibrierung", "Blind, Kalibrierung 2",
-                           "Blind, Kalibrierung 3",
-                           "Blind, Kalibrierung 4", "Blind, Kalibrierung 5", "Blind, Prüfung", "Blind, Abschluss",
+                           "Blind, Kalibrierung 3", "Blind, Kalibrierung 4",
+                           "Blind, Kalibrierung 5", "Blind, Prüfung", "Blind, Abschluss",
                            "Blind, Neu", "Blind, Schluss", "Blind, Ende", "Blind, Winter",
                            "Blind, Dezember"}
     assert report["Blind, Neu"]["cut_texts"] == 0
