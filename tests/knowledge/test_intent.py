@@ -38,6 +38,18 @@ from bot.knowledge.intent import Intent, intent_of
     ("wir sind nich gemeinnützig, nur so ne lose truppe. kriegen wa trotzdem die 2.500 euro?",
      Intent.ELIGIBILITY),
     ("Wat kricht man beim Heimatscheck?", Intent.AMOUNT),
+    # Who may apply, asked without "wer": the applicant named, an age limit, Low German.
+    ("Können Gemeinden Mittel aus dem Mikroförderprogramm der DSEE beantragen?",
+     Intent.ELIGIBILITY),
+    ("aktion mensch viel vor jugendliche bis wie alt dürfen die sein", Intent.ELIGIBILITY),
+    ("Kricht wi dat lütte Geld, oder is dat blots för de Stadtlüe?", Intent.ELIGIBILITY),
+    ("Gibbet dat noch, son Mikro-Dings bis 2500 Euro? Gellt dat för us hier överhaupt?",
+     Intent.ELIGIBILITY),
+    # How much, in English and Low German; a term asked about in dialect.
+    ("Ehrenamtspauschale – what's the limit now, still 840 or more?", Intent.AMOUNT),
+    ("Wovill is dat nu, 840 oder is dat nu mehr wurn?", Intent.AMOUNT),
+    ("Beim Engagement gilt dat Windhundprinzip. Wat soll dat denn heißen?",
+     Intent.DEFINITION),
     # Is the pot still open, must we add money, may a Kommune apply: each its own aspect.
     ("is die 1000 euro engagement sache schon weg für kreis steinfurt", Intent.DEADLINE),
     ("lwl kulturfonds 2026 schon offen??", Intent.DEADLINE),
