@@ -106,7 +106,7 @@ class Matcher:
 
     def _units(self, words: list[str]) -> list[_Unit]:
         stems = [self._canonical(stem(w)) for w in words]
-        units = [self._lookup(s) for s in stems]
+        units = [self._lookup_typed(s, w) for s, w in zip(stems, words, strict=True)]
         # A word pair written apart in the question may be one word in the knowledge.
         for i, pair_stem in enumerate(joined(words)):
             pair = self._lookup(self._canonical(pair_stem))
@@ -118,6 +118,19 @@ class Matcher:
                 for term, similarity in pair.matches.items():
                     unit.matches[term] = max(unit.matches.get(term, 0.0), similarity)
         return [self._split_if_unknown(u, s) for u, s in zip(units, stems, strict=True)]
+
+    def _lookup_typed(self, term: str, word: str) -> _Unit:
+        """Look ``term`` up, or the unstemmed word when the stem is unknown.
+
+        The stemmer cuts a typo's ending differently: "Verwendungsnachwies" stems to
+        "verwendungsnachwi", two edits from "verwendungsnachweis", but the word itself is one
+        swap away.
+        """
+        unit = self._lookup(term)
+        if unit.matches or word == term:
+            return unit
+        typed = self._lookup(self._canonical(word))
+        return typed if typed.matches else unit
 
     def _canonical(self, term: str) -> str:
         return self.index.synonyms.get(term, term)

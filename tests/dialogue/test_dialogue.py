@@ -207,6 +207,14 @@ async def test_a_typo_of_a_name_is_still_a_name(chat: Transcript) -> None:
     assert text.startswith("Verwendungsnachweis:")
 
 
+async def test_a_typo_the_stemmer_cuts_differently_is_still_a_name(chat: Transcript) -> None:
+    # "Verwendungsnachwies" stems to "verwendungsnachwi", two edits from the title's stem;
+    # the word itself is one swap away.
+    text = await chat.say("Nu is dat Projekt vörbi. Wat mutt denn all in düssen "
+                          "Verwendungsnachwies rin?")
+    assert text.startswith("Verwendungsnachweis")
+
+
 async def test_a_named_programmes_office_for_the_place_answers_who_is_responsible(
         chat: Transcript) -> None:
     text = await chat.say("Ein Verein aus Soest plant ein Vorhaben im Regionalen "
