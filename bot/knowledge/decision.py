@@ -20,6 +20,7 @@ from bot.knowledge.routing import (
     place_picked,
     programme_offices,
     responsible_first,
+    serves_elsewhere,
 )
 
 Status = Literal["answer", "choices", "unknown"]
@@ -144,8 +145,13 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
     # "Wer ist in Warburg für den Glasfaserausbau zuständig?": a topic we do not cover
     # stays "weiß ich nicht", even with a place and a contact question.
     if (place is None or decision.outside is not None or _names_its_entry(decision)
-            or (picked and decision.status == "answer")
-            or not _wants_office(decision, intent, rest)):
+            or (picked and decision.status == "answer")):
+        return decision
+    # An entry of another area first is no answer for the place, but only a question the
+    # knowledge fits at all is routed: "Wat kostet 'n Stand auffem Weihnachtsmarkt in Soest?"
+    elsewhere = decision.status != "unknown" and serves_elsewhere(
+        kb, decision.candidates, place, question)
+    if not (_wants_office(decision, intent, rest) or elsewhere):
         return decision
     # The place's name would favour the office named after it ("Kreis Coesfeld"); what the
     # rest of the question asks for decides which of the responsible offices comes first.

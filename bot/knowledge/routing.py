@@ -11,7 +11,7 @@ import re
 from bot.knowledge.base import KnowledgeBase, Place
 from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
 from bot.knowledge.models import Contact, Programme
-from bot.knowledge.normalize import fold
+from bot.knowledge.normalize import fold, words
 
 
 def responsible_first(kb: KnowledgeBase, candidates: list[Candidate],
@@ -39,6 +39,34 @@ def _elsewhere(kb: KnowledgeBase, candidate: Candidate, place: Place, named: str
     if not isinstance(entry, Contact) or candidate.entry_id == named:
         return False
     return not kb.responsible(entry, place.region_id)
+
+
+def serves_elsewhere(kb: KnowledgeBase, candidates: list[Candidate], place: Place,
+                     question: str) -> bool:
+    """Tell whether the first candidate belongs to another area than ``place``, unnamed.
+
+    "Wo meldet sich ein Kulturverein aus Dülmen beim Kreis, wenn er Fragen zur Kulturarbeit
+    hat?" shares "Kulturarbeit" with the Kreis Herford's office; asked from Dülmen (Kreis
+    Coesfeld) neither that office nor Höxter's small-projects fund can be the answer. An
+    entry the question names in full is meant, wherever it is.
+    """
+    if (not candidates or candidates[0].mention >= FULL_MENTION
+            or _named_by_place(kb, candidates[0], question)):
+        return False
+    entry = kb.get(candidates[0].entry_id)
+    if isinstance(entry, Contact):
+        return not kb.responsible(entry, place.region_id)
+    return isinstance(entry, Programme) and not kb.covers(entry, place.region_id)
+
+
+def _named_by_place(kb: KnowledgeBase, candidate: Candidate, question: str) -> bool:
+    """Tell whether the question names ``candidate`` by the place in its title.
+
+    "In Detmold oder Münster? Warburg is ja OWL": "Münster" names the Bezirksregierung
+    Münster, and which place the question is about is not clear enough to overrule it.
+    """
+    asked = set(words(question))
+    return any(w in kb.places and w in asked for w in words(candidate.title))
 
 
 def place_picked(kb: KnowledgeBase, candidates: list[Candidate], place: Place,

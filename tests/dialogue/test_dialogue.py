@@ -222,6 +222,25 @@ async def test_a_named_programmes_office_for_the_place_answers_who_is_responsibl
     assert "\n\nKulturregion Hellweg" in text
 
 
+async def test_an_office_of_another_kreis_is_no_answer_for_the_place(chat: Transcript) -> None:
+    # "Kulturarbeit" is in the Kreis Herford office's name; Dülmen lies in Kreis Coesfeld.
+    text = await chat.say("Wo meldet sich ein Kulturverein aus Dülmen beim Kreis, wenn er "
+                          "Fragen zur Kulturarbeit hat?")
+    assert text.startswith("Für Dülmen ist zuständig:\n\nKreis Coesfeld")
+    assert "Herford" not in text
+    # Asked from Vlotho, the same words find Herford's office, asked as "wie erreiche ich".
+    vlotho = await chat.say("Ich wohne in Vlotho und suche beim Kreis die Stelle, die sich um "
+                            "Kulturarbeit kümmert. Wie erreiche ich die?")
+    assert vlotho.startswith("Für Vlotho ist zuständig:\n\nKreis Herford")
+    # A place the question names an office by is no reason to route elsewhere.
+    named = await chat.say("Bei wem reicht man dat mit der Heimatförderung getz ein, in "
+                           "Detmold oder Münster? Warburg is ja OWL, nä.")
+    assert "Kreis Lippe" not in named
+    # ... and a question the knowledge does not fit stays unknown, place or not.
+    market = await chat.say("Wat kostet denn 'n Stand auffem Weihnachtsmarkt in Soest?")
+    assert "Kulturregion Hellweg" not in market
+
+
 async def test_two_named_offices_leave_the_choice_to_the_place(chat: Transcript) -> None:
     text = await chat.say("Wer ist für uns in Gelsenkirchen bei der Heimatförderung zuständig, "
                           "Bezirksregierung Münster oder Arnsberg?")
