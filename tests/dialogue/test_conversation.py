@@ -156,6 +156,19 @@ async def test_a_topic_we_do_not_cover_is_not_routed_to_an_office_by_its_place(
     assert text.startswith("Dazu weiß ich leider nichts Sicheres.")
 
 
+@pytest.mark.parametrize("question", [
+    "Guten Tag, die Stadt Oelde beabsichtigt, ihre Innenstadt umzugestalten. Über welche Stelle "
+    "wären Mittel der Städtebauförderung zu beantragen?",
+    "Die Gemeinde Wadersloh benötigt ein neues Löschfahrzeug. Welche Förderprogramme kommen "
+    "in Betracht?",
+    "What are the opening hours of the LWL-Museum für Kunst und Kultur in Münster on Sundays?",
+    "Wie hoch ist der gesetzliche Mindestlohn 2026?",
+])
+async def test_neighbouring_topics_stay_unknown(chat: Transcript, question: str) -> None:
+    text = await chat.say(question)
+    assert text.startswith("Dazu weiß ich leider nichts Sicheres.")
+
+
 async def test_asking_for_the_kreis_money_from_a_town_names_that_kreis_programme(
         chat: Transcript) -> None:
     text = await chat.say("Unser Chor aus Bünde plant ein Konzert – hat der Kreis dafür einen "
