@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.knowledge.base import KnowledgeBase, Place
-from bot.knowledge.intent import Intent, intent_of
+from bot.knowledge.intent import Intent, asks_definition, intent_of
 from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
 from bot.knowledge.models import Programme
 from bot.knowledge.normalize import content_words, fold
@@ -121,6 +121,7 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         # question is routed below, and a reordered list would misstate the lead.
         picked = place_picked(kb, candidates, place, limits.min_margin)
         candidates = responsible_first(kb, candidates, place) if picked else candidates
+    candidates, intent = _term_asked(matcher, candidates, intent, question)
     candidates = _situation_first(_named_programme_first(candidates, intent))
     candidates = _programme_before_its_office(kb, candidates, intent)
     topic = outside.topic(question)
@@ -186,6 +187,24 @@ def _named_programme_first(candidates: list[Candidate], intent: Intent) -> list[
     if top.kind != "begriff" or second.kind != "programm" or second.mention < FULL_MENTION:
         return candidates
     return _swap_first_two(candidates)
+
+
+def _term_asked(matcher: Matcher, candidates: list[Candidate], intent: Intent,
+                question: str) -> tuple[list[Candidate], Intent]:
+    """Treat a term as named when the question asks what its plain name means.
+
+    "Was bedeutet Antragsfrist?", "Was ist der Eigenanteil?": the words are in every
+    programme, so they name nothing by themselves, and "Frist" reads as a deadline
+    question. Asked what it means, with no other entry named, the term is the topic.
+    """
+    if len(candidates) < 1 or not asks_definition(question) or any(
+            c.mention >= FULL_MENTION for c in candidates[:3]):
+        return candidates, intent
+    for i, candidate in enumerate(candidates[:2]):
+        if candidate.kind == "begriff" and matcher.says_name(candidate.entry_id, question):
+            found = candidates if i == 0 else _swap_first_two(candidates)
+            return [replace(found[0], mention=1.0), *found[1:]], Intent.DEFINITION
+    return candidates, intent
 
 
 def _programme_before_its_office(kb: KnowledgeBase, candidates: list[Candidate],

@@ -74,6 +74,7 @@ class Index:
     def __init__(self, documents: Iterable[Document], synonyms: Mapping[str, str]) -> None:
         self.synonyms = dict(synonyms)
         self.docs: list[IndexedDoc] = []
+        self.numbers: dict[str, int] = {}
         # Names made of stopwords only ("Viel vor"), each as the one word it is glued into.
         self.glued: dict[str, str] = {}
         raw: dict[str, dict[int, float]] = defaultdict(dict)
@@ -123,6 +124,7 @@ class Index:
                     postings = raw[term]
                     if postings.get(number, 0.0) < weight:
                         postings[number] = weight
+        self.numbers[doc.entry_id] = number
         self.docs.append(IndexedDoc(doc.entry_id, doc.kind, doc.title, tuple(phrases),
                                     tuple(names)))
 

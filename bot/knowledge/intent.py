@@ -133,6 +133,7 @@ def _compile(cues: Cues) -> tuple[tuple[Intent, re.Pattern[str]], ...]:
 
 
 _EXPLICIT = _compile(_EXPLICIT_CUES)
+_DEFINITION = _compile(tuple(c for c in _INTENT_CUES if c[0] is Intent.DEFINITION))
 _BROAD = _compile(_INTENT_CUES)
 _WEAK = _compile(_WEAK_CUES)
 # Single cue words long enough to be recognised with a typo ("beratnug").
@@ -159,6 +160,11 @@ def intent_of(question: str) -> Intent:
             if found is not None:
                 return found
     return Intent.GENERAL
+
+
+def asks_definition(question: str) -> bool:
+    """Tell whether the question asks what something means, whatever else it asks first."""
+    return _first(_DEFINITION, fold(question)) is not None
 
 
 def _explicit(sentence: str) -> Intent | None:

@@ -72,6 +72,19 @@ class Matcher:
         words = content_words(self.index.glue(question))
         return [w for w, unit in zip(words, self._units(words), strict=True) if not unit.matches]
 
+    def says_name(self, entry_id: str, question: str) -> bool:
+        """Tell whether ``question`` says one of the entry's names in full, however common.
+
+        Naming (``mention``) counts only specific names: "Antragsfrist" is just "Frist" after
+        synonyms and is in every programme. Asked what it means, the plain name is the topic.
+        """
+        number = self.index.numbers.get(entry_id)
+        if number is None:
+            return False
+        said = {self._canonical(stem(w)) for w in content_words(self.index.glue(question))}
+        return any(name.stems and set(name.stems) <= said
+                   for name in self.index.docs[number].names)
+
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """Return up to ``limit`` candidates, best first."""
         words = content_words(self.index.glue(question))

@@ -207,6 +207,29 @@ async def test_a_typo_of_a_name_is_still_a_name(chat: Transcript) -> None:
     assert text.startswith("Verwendungsnachweis:")
 
 
+@pytest.mark.parametrize(("question", "start"), [
+    ("Was bedeutet Antragsfrist?", "Antragsfrist:"),
+    ("Was ist der Eigenanteil?", "Eigenanteil:"),
+    ("Was ist ein Zuschuss?", "Zuwendung"),
+    ("Dat mit dem Eigenanteil versteh ich nich. Wat is dat genau, zählt unser Kuchenverkauf "
+     "da auch mit?", "Eigenanteil:"),
+])
+async def test_asked_what_a_plain_term_means_the_term_answers(chat: Transcript, question: str,
+                                                             start: str) -> None:
+    # "Frist", "Eigenanteil" and "Zuschuss" are in every programme and name nothing alone.
+    text = await chat.say(question)
+    assert text.startswith(start)
+    assert "Meinten Sie" not in text
+
+
+async def test_a_programme_named_with_a_term_is_still_the_programme(chat: Transcript) -> None:
+    text = await chat.say("Was ist die Frist beim Heimat-Scheck?")
+    assert text.startswith("Heimat-Scheck – Frist:")
+    # Without a programme, "Eigenanteil" is no programme's: no programme is answered.
+    general = await chat.say("Wie hoch ist der Eigenanteil?")
+    assert not general.startswith("Fonds Soziokultur")
+
+
 async def test_a_typo_the_stemmer_cuts_differently_is_still_a_name(chat: Transcript) -> None:
     # "Verwendungsnachwies" stems to "verwendungsnachwi", two edits from the title's stem;
     # the word itself is one swap away.
