@@ -71,7 +71,8 @@ _INTENT_CUES: Cues = (
                       "die hilft", "who helps", "advise", "unterstutzt uns", "wer kummert",
                       "vor ort", "wie erreiche", "erreiche ich", "erreichbar", "welche stelle",
                       "welches amt", "welche behorde", "kummert sich", "fur uns da",
-                      "welches regionale", "welches kulturburo")),
+                      "welches regionale", "welches kulturburo", "welche bezirksregierung",
+                      "welcher bezirksregierung", "which bezirksregierung")),
     (Intent.APPLY, ("wie beantrag", "wo beantrag", "antrag stellen", "wie bewerb", "wo bewerb",
                     "einreichen", "wo muss ich", "wie geht", "apply", "wie lauft",
                     "wo melde", "wie komme ich", "antragsverfahren", "wo reich", "wie stelle",
@@ -189,6 +190,8 @@ def _first(cues: tuple[tuple[Intent, re.Pattern[str]], ...], sentence: str) -> I
 def _typed(sentence: str) -> Intent | None:
     typed = [w for w in words(sentence) if len(w) >= 6]
     for intent, singles in _TYPED:
-        if any(fuzz.ratio(w, c) >= _CUE_TYPO for w in typed for c in singles):
+        # A typo changes the length by one letter at most: "beantrag" is no "betrag".
+        if any(abs(len(w) - len(c)) <= 1 and fuzz.ratio(w, c) >= _CUE_TYPO
+               for w in typed for c in singles):
             return intent
     return None

@@ -45,6 +45,11 @@ from bot.knowledge.intent import Intent, intent_of
     ("Kricht wi dat lütte Geld, oder is dat blots för de Stadtlüe?", Intent.ELIGIBILITY),
     ("Gibbet dat noch, son Mikro-Dings bis 2500 Euro? Gellt dat för us hier överhaupt?",
      Intent.ELIGIBILITY),
+    # "beantrag" is two letters longer than "betrag": no typo of it, and asking which
+    # Bezirksregierung is asking for an office.
+    ("bei welcher bezirksregierung beantrag ich den heimatscheck wir sind kreis steinfurt",
+     Intent.CONTACT),
+    ("Which Bezirksregierung handles Heimatförderung applications?", Intent.CONTACT),
     # How much, in English and Low German; a term asked about in dialect.
     ("Ehrenamtspauschale – what's the limit now, still 840 or more?", Intent.AMOUNT),
     ("Wovill is dat nu, 840 oder is dat nu mehr wurn?", Intent.AMOUNT),
