@@ -104,6 +104,12 @@ class KnowledgeBase:
                 return found
         return []
 
+    def contacts_above(self, region_id: str) -> list[Contact]:
+        """Return every office responsible for a region or one above it, nearest first."""
+        contacts = list(self.contacts())
+        return [c for region in self.region_chain(region_id) for c in contacts
+                if region.id in c.responsible_for]
+
     def advisor_for(self, region_id: str) -> Contact | None:
         """Return the nearest office that advises on culture funding in general.
 

@@ -102,6 +102,7 @@ def _levels(kb: KnowledgeBase, candidate: Candidate) -> set[str]:
 
 
 OWN_OFFICE_BONUS = 0.2
+_REGIONAL = re.compile(r"\bregion(al)?\w*")
 _KREIS_FUNDING = re.compile(r"\b(kreis|muhlenkreis|landkreis)\b.{0,60}\b(forder\w*|topf|topfe|"
                             r"geld\w*|mittel|richtlinie\w*|zuschuss\w*|fonds)\b|"
                             r"\b(forder\w*|topf|topfe|geld\w*|richtlinie\w*|zuschuss\w*|fonds)"
@@ -123,9 +124,13 @@ def offices_for(kb: KnowledgeBase, matcher: Matcher, question: str,
     """Return the offices for ``place``, the one the question fits best first."""
     scores = {c.entry_id: c.score for c in matcher.rank(question, limit=20)}
     # A Kreis's own office leads unless the question fits a wider one clearly better
-    # ("Projektdatenblatt im Münsterland" → the RKP's regional office).
-    offices = sorted(kb.contacts_for(place.region_id), key=lambda c: -(
-        scores.get(c.id, 0.0) + (OWN_OFFICE_BONUS if len(c.responsible_for) == 1 else 0.0)))
+    # ("Projektdatenblatt im Münsterland" → the RKP's regional office), or asks for a
+    # regional one ("so'n regionales Kulturbüro"), which may sit above the nearest offices.
+    regional = _REGIONAL.search(fold(question)) is not None
+    bonus = 0.0 if regional else OWN_OFFICE_BONUS
+    found = kb.contacts_above(place.region_id) if regional else kb.contacts_for(place.region_id)
+    offices = sorted(found, key=lambda c: -(
+        scores.get(c.id, 0.0) + (bonus if len(c.responsible_for) == 1 else 0.0)))
     return [Candidate(c.id, c.kind, c.title, 1.0) for c in offices]
 
 

@@ -264,6 +264,17 @@ async def test_an_office_of_another_kreis_is_no_answer_for_the_place(chat: Trans
     assert "Kulturregion Hellweg" not in market
 
 
+async def test_asked_for_a_regional_office_the_region_leads_the_kreis(chat: Transcript) -> None:
+    # From Detmold both the Kreis Lippe's office and the OWL culture region's answer; the
+    # Kreis's own office leads, unless the question asks for a regional one.
+    text = await chat.say("Wir sind'n Kulturverein aus Detmold un wollen wat Größeres mit den "
+                          "Nachbarorten machen. Gibbet hier in Ostwestfalen so'n regionales "
+                          "Kulturbüro, wo man sich melden kann?")
+    assert text.startswith("Für Detmold ist zuständig:\n\nOWL")
+    kreis = await chat.say("Wer hilft uns in Detmold bei der Kulturförderung?")
+    assert kreis.startswith("Für Detmold ist zuständig:\n\nKreis Lippe")
+
+
 async def test_two_named_offices_leave_the_choice_to_the_place(chat: Transcript) -> None:
     text = await chat.say("Wer ist für uns in Gelsenkirchen bei der Heimatförderung zuständig, "
                           "Bezirksregierung Münster oder Arnsberg?")
