@@ -140,7 +140,8 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
                            "Blind, Kalibrierung 3", "Blind, Kalibrierung 4",
                            "Blind, Kalibrierung 5", "Blind, Prüfung", "Blind, Abschluss",
                            "Blind, Neu", "Blind, Schluss", "Blind, Ende", "Blind, Winter",
-                           "Blind, Dezember"}
+                           "Blind, Dezember", "Blind, Advent"}
+    assert report["Blind, Advent"]["cut_texts"] == 0
     assert report["Blind, Neu"]["cut_texts"] == 0
     assert report["Blind, Schluss"]["cut_texts"] == 0
     assert report["Blind, Ende"]["cut_texts"] == 0

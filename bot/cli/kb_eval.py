@@ -1,11 +1,11 @@
 """``foerderlotse kb eval``: answer quality on the labelled question sets.
 
 Without ``--questions`` it measures the shipped sets: the catalogue (a regression set), the
-blind calibration parts (five, and "Winter" after its one held-out measurement), and six
+blind calibration parts (five, and "Winter" after its one held-out measurement), and seven
 blind held-out parts, whose figures are the honest ones ("Abschluss", "Neu" and "Schluss" were
 written after the decision was fitted, "Schluss" by new writers after every change of its
-session, and measured once; "Ende" and "Dezember" were written and committed unmeasured in a
-session and first measured at its end).
+session, and measured once; "Ende", "Dezember" and "Advent" were written and committed
+unmeasured in a session and first measured at its end).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ SETS = (
     ("Blind, Schluss", "eval/blind-schluss.yaml"),
     ("Blind, Ende", "eval/blind-ende.yaml"),
     ("Blind, Dezember", "eval/blind-dezember.yaml"),
+    ("Blind, Advent", "eval/blind-advent.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
