@@ -197,7 +197,7 @@ def _term_asked(matcher: Matcher, candidates: list[Candidate], intent: Intent,
     programme, so they name nothing by themselves, and "Frist" reads as a deadline
     question. Asked what it means, with no other entry named, the term is the topic.
     """
-    if len(candidates) < 1 or not asks_definition(question) or any(
+    if not candidates or not asks_definition(question) or any(
             c.mention >= FULL_MENTION for c in candidates[:3]):
         return candidates, intent
     for i, candidate in enumerate(candidates[:2]):
