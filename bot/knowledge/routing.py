@@ -54,9 +54,9 @@ def serves_elsewhere(kb: KnowledgeBase, candidates: list[Candidate], place: Plac
             or _named_by_place(kb, candidates[0], question)):
         return False
     entry = kb.get(candidates[0].entry_id)
-    if isinstance(entry, Contact):
-        return not kb.responsible(entry, place.region_id)
-    return isinstance(entry, Programme) and not kb.covers(entry, place.region_id)
+    if isinstance(entry, Programme):
+        return not kb.covers(entry, place.region_id)
+    return _elsewhere(kb, candidates[0], place, named=None)
 
 
 def _named_by_place(kb: KnowledgeBase, candidate: Candidate, question: str) -> bool:
@@ -102,7 +102,7 @@ def _levels(kb: KnowledgeBase, candidate: Candidate) -> set[str]:
 
 
 OWN_OFFICE_BONUS = 0.2
-_REGIONAL = re.compile(r"\bregion(al)?\w*")
+_REGIONAL = re.compile(r"\bregion\w*")
 _KREIS_FUNDING = re.compile(r"\b(kreis|muhlenkreis|landkreis)\b.{0,60}\b(forder\w*|topf|topfe|"
                             r"geld\w*|mittel|richtlinie\w*|zuschuss\w*|fonds)\b|"
                             r"\b(forder\w*|topf|topfe|geld\w*|richtlinie\w*|zuschuss\w*|fonds)"
