@@ -15,6 +15,7 @@ from bot.knowledge.normalize import content_words, fold
 from bot.knowledge.outside import Outside
 from bot.knowledge.places import find_place
 from bot.knowledge.routing import (
+    heimat_desks,
     kreis_programmes,
     offices_for,
     place_picked,
@@ -133,8 +134,8 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
     if decision.outside is None and _compares_two(question, decision.candidates):
         decision = replace(decision, status="answer", compared=True, options=[])
     decision.place = place
-    if (place is not None and decision.outside is None and decision.status != "answer"
-            and intent is not Intent.CONTACT):
+    if (place is not None and decision.outside is None and intent is not Intent.CONTACT
+            and not _names_other_than_office(decision)):
         own = kreis_programmes(kb, question, place)
         if own:
             # "Hat der Kreis eigene Fördertöpfe?" asked from Rahden: the Kreis's own programme.
@@ -148,6 +149,12 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
     if (place is None or decision.outside is not None or _names_its_entry(decision)
             or (picked and decision.status == "answer")):
         return decision
+    if intent in (Intent.CONTACT, Intent.APPLY):
+        desks = heimat_desks(kb, question, place)
+        if desks:
+            # "Welche Behörde bearbeitet Heimatförderanträge aus Warstein?": the Bezirksregierung
+            # of the place, not the Kreis's culture office (the Kulturregion Hellweg).
+            return _answer_with(desks, candidates, place, Intent.CONTACT)
     # An entry of another area first is no answer for the place, but only a question the
     # knowledge fits at all is routed: "Wat kostet 'n Stand auffem Weihnachtsmarkt in Soest?"
     elsewhere = decision.status != "unknown" and serves_elsewhere(
@@ -311,6 +318,16 @@ def _explains_most(candidates: list[Candidate]) -> bool:
         return True
     top, second = candidates[0], candidates[1]
     return top.known >= second.known or top.score >= CLEAR_LEAD * second.score
+
+
+def _names_other_than_office(decision: Decision) -> bool:
+    """Tell whether a sure answer names an entry that is not an office.
+
+    "Hat der Kreis Herford einen eigenen Topf?" names the Kreis, which names its office too;
+    the Kreis's money is still the Kreis's programme, not the office, nor a fund that merely
+    shares "Topf" and "Kultur".
+    """
+    return _names_its_entry(decision) and decision.candidates[0].kind != "kontakt"
 
 
 def _names_its_entry(decision: Decision) -> bool:

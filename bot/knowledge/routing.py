@@ -106,7 +106,23 @@ _REGIONAL = re.compile(r"\bregion\w*")
 _KREIS_FUNDING = re.compile(r"\b(kreis|muhlenkreis|landkreis)\b.{0,60}\b(forder\w*|topf|topfe|"
                             r"geld\w*|mittel|richtlinie\w*|zuschuss\w*|fonds)\b|"
                             r"\b(forder\w*|topf|topfe|geld\w*|richtlinie\w*|zuschuss\w*|fonds)"
-                            r"\b.{0,60}\b(beim|vom|des) (kreis|muhlenkreis)\b")
+                            r"\b.{0,60}\b(beim|vom|des) (kreis|muhlenkreis)\b|"
+                            # "gibt der Kreis Minden-Lübbecke dafür was dazu?"
+                            r"\b(gibt|gibts|gibbet|zahlt|fordert|bezuschusst|ubernimmt) "
+                            r"(der|denn der|da der) (kreis|landkreis|muhlenkreis)\b")
+
+
+# The Land's Heimat programmes by their family name ("Heimatförderung", "Heimatförderanträge",
+# "Heimatmittel"): the Bezirksregierung's Heimat desk handles their applications.
+_HEIMAT_FUNDING = re.compile(r"heimat\W?(forder|antrag|antrage|mittel|programm)")
+
+
+def heimat_desks(kb: KnowledgeBase, question: str, place: Place) -> list[Candidate]:
+    """Return the place's Heimat desk when the question is about the Heimatförderung."""
+    if _HEIMAT_FUNDING.search(fold(question)) is None:
+        return []
+    return [Candidate(c.id, c.kind, c.title, 1.0) for c in kb.contacts_above(place.region_id)
+            if "Heimat" in c.topics]
 
 
 def kreis_programmes(kb: KnowledgeBase, question: str, place: Place) -> list[Candidate]:

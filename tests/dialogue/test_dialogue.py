@@ -287,6 +287,52 @@ async def test_an_offices_own_programme_answers_its_amount(chat: Transcript) -> 
     assert text.startswith("Kulturförderung Kreis Minden-Lübbecke – Förderung:")
 
 
+@pytest.mark.parametrize(("question", "start"), [
+    # "Topf" and "Kultur" also fit the LWL-Kulturfonds, which the model was sure of.
+    ("Wir sind ein Kunstverein aus Spenge – hat der Kreis Herford einen eigenen Topf für "
+     "Kulturprojekte?", "Kulturförderung Kreis Herford"),
+    # "der Kreis Minden-Lübbecke" names the Kreis's office as well; the money is the programme.
+    ("In Petershagen planen wir ein Mühlenfest mit Ausstellung, gibt der Kreis "
+     "Minden-Lübbecke dafür was dazu?", "Kulturförderung Kreis Minden-Lübbecke"),
+    ("Kleinprojekte in Nieheim: wie viel gibt der Kreis Höxter da pro Vorhaben?",
+     "Kleinprojektefonds Kreis Höxter"),
+])
+async def test_asked_for_the_kreiss_money_the_kreiss_programme_answers(
+        chat: Transcript, question: str, start: str) -> None:
+    text = await chat.say(question)
+    assert text.startswith(start)
+
+
+async def test_the_kreiss_office_still_answers_who_to_call(chat: Transcript) -> None:
+    text = await chat.say("Wen kann ich beim Kreis Herford wegen Kulturförderung anrufen?")
+    assert "Kreis Herford – Kulturarbeit" in text.split("\n\n")[1]
+
+
+@pytest.mark.parametrize(("question", "desk"), [
+    ("Welche Behörde bearbeitet Heimatförderanträge aus Warstein?", "Arnsberg"),
+    ("Wo ist ein Antrag auf Heimatförderung für eine Gemeinde im Kreis Lippe einzureichen?",
+     "Detmold"),
+])
+async def test_the_heimatfoerderung_from_a_place_goes_to_its_bezirksregierung(
+        chat: Transcript, question: str, desk: str) -> None:
+    # Warstein's culture region (Hellweg) is no Heimat desk; the Bezirksregierung is.
+    text = await chat.say(question)
+    assert text.split("\n\n")[1].startswith(f"Bezirksregierung {desk} – Heimatförderung")
+
+
+@pytest.mark.parametrize(("question", "office"), [
+    ("Kulturförderung in Bad Berleburg – wo fange ich am besten an?", "Bezirksregierung Arnsberg"),
+    ("Gibt's für Gütersloh und Umgebung ein regionales Kulturbüro, das bei Förderanträgen "
+     "hilft?", "OWL Kulturbüro"),
+    ("Gibt es hier in Olsberg eine Stelle, an die ich mich wenden kann?",
+     "Bezirksregierung Arnsberg"),
+])
+async def test_asking_where_to_turn_from_a_place_names_its_office(
+        chat: Transcript, question: str, office: str) -> None:
+    text = await chat.say(question)
+    assert text.split("\n\n")[1].startswith(office)
+
+
 async def test_calling_an_office_is_no_typo_of_calling_off_funds(chat: Transcript) -> None:
     # "anrufen" is one letter from "abrufen" (Mittelabruf); it asks for a contact.
     text = await chat.say("Hat der Kreis Herford eine Abteilung für Kultur, wo man anrufen kann?")

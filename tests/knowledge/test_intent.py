@@ -50,6 +50,9 @@ from bot.knowledge.intent import Intent, intent_of
     ("bei welcher bezirksregierung beantrag ich den heimatscheck wir sind kreis steinfurt",
      Intent.CONTACT),
     ("Which Bezirksregierung handles Heimatförderung applications?", Intent.CONTACT),
+    ("Gibt es in Olsberg jemanden, an den ich mich wenden kann?", Intent.CONTACT),
+    ("Gibt's ein regionales Kulturbüro, das bei Förderanträgen hilft?", Intent.CONTACT),
+    ("Kulturförderung in Bad Berleburg – wo fange ich am besten an?", Intent.CONTACT),
     # How much, in English and Low German; a term asked about in dialect.
     ("Ehrenamtspauschale – what's the limit now, still 840 or more?", Intent.AMOUNT),
     ("Wovill is dat nu, 840 oder is dat nu mehr wurn?", Intent.AMOUNT),
