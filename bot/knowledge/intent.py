@@ -39,7 +39,8 @@ _INTENT_CUES: Cues = (
                        "zu spat", "wann entscheid", "aufruf", "ausschreibung", "antragstag",
                        "zeitraum", "gerade", "grad ", "noch einreichen", "noch was einreichen",
                        "wann is", "open call", "schon weg", "noch offen", "schon offen",
-                       "still open", "open for applications", "schon leer", "noch geld da")),
+                       "still open", "open for applications", "schon leer", "noch geld da",
+                       "zweite runde", "nachste runde", "neue runde", "antragsrunde")),
     (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "betrag", "summe", "hohe",
                      "prozent", "%", "how much", "maximal", "hochstens", "mindestens",
                      "fordersatz", "forderquote", "quote", "anteil", "finanzierungsart",
@@ -48,7 +49,8 @@ _INTENT_CUES: Cues = (
                      "tax-free", "max budget", "maximum", "projektgrosse",
                      "ab welcher", "bis 10k", "wie gross", "was zahlt", "spanne",
                      "obergrenze", "untergrenze", "hochstbetrag", "zuschiess", "verdoppel",
-                     "minimum fee", "mindesthonorar", "limit", "too small", "wovill")),
+                     "minimum fee", "mindesthonorar", "limit", "too small", "wovill", "ab welchen",
+                     "funding rate", "forderrate")),
     (Intent.ELIGIBILITY, ("wer darf", "wer kann", "berechtigt", "durfen wir", "konnen wir",
                           "darf ich", "darf man", "als privatperson", "als verein",
                           "als kommune", "als gemeinde", "als schule", "can we", "can i",
@@ -90,7 +92,7 @@ _INTENT_CUES: Cues = (
 # 2.500 Euro?" asks who may apply.
 _EXPLICIT_CUES: Cues = (
     (Intent.DEADLINE, ("bis wann", "frist", "deadline", "stichtag", "antragsschluss",
-                       "due date")),
+                       "due date", "welchem datum", "welchen tag")),
     (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "how much", "preisgeld",
                      "welche summe", "welcher betrag", "zuruckzahlen", "fixed amount",
                      "geld dazu", "eigenes geld", "selbst aufbringen", "selber aufbringen",
@@ -109,7 +111,9 @@ _EXPLICIT_CUES: Cues = (
                           "keinen verein", "ohne verein", "kein e.v", "ohne e.v",
                           "can schools", "can we apply", "can i apply", "auch wat",
                           "auch was ab", "kann ich mit", "kann ich als", "konnen wir als",
-                          "konnen wir mit")),
+                          "konnen wir mit", "selbst nen antrag", "selber nen antrag",
+                          "selber einen antrag", "selbst antrage", "selber antrage",
+                          "welches alter", "geben die auch")),
 )
 # "bis wan", "bis wnan": the deadline question with a typo in its short word.
 _BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")

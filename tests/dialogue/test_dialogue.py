@@ -333,6 +333,24 @@ async def test_asking_where_to_turn_from_a_place_names_its_office(
     assert text.split("\n\n")[1].startswith(office)
 
 
+@pytest.mark.parametrize(("question", "start"), [
+    ("How much money can an artist get for a project in a Kita? I heard the Land has a "
+     "programme that sends artists into Kindergartens.", "Künstlerinnen und Künstler in die Kitas"),
+    ("When are the deadlines for the Kreis Herford culture project grants?",
+     "Kulturförderung Kreis Herford – Frist"),
+])
+async def test_english_words_of_a_mixed_message_count_as_their_german_ones(
+        chat: Transcript, question: str, start: str) -> None:
+    text = await chat.say(question)
+    assert text.startswith(start)
+
+
+async def test_another_land_in_english_is_still_outside(chat: Transcript) -> None:
+    text = await chat.say("We're moving our choir to Regensburg – are there culture grants in "
+                          "Bavaria we could apply for?")
+    assert text.startswith("Dazu weiß ich leider nichts Sicheres")
+
+
 async def test_calling_an_office_is_no_typo_of_calling_off_funds(chat: Transcript) -> None:
     # "anrufen" is one letter from "abrufen" (Mittelabruf); it asks for a contact.
     text = await chat.say("Hat der Kreis Herford eine Abteilung für Kultur, wo man anrufen kann?")

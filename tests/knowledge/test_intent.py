@@ -51,6 +51,14 @@ from bot.knowledge.intent import Intent, intent_of
      Intent.CONTACT),
     ("Which Bezirksregierung handles Heimatförderung applications?", Intent.CONTACT),
     ("Gibt es in Olsberg jemanden, an den ich mich wenden kann?", Intent.CONTACT),
+    ("kultur macht stark kann unsre schule da selbst nen antrag stellen", Intent.ELIGIBILITY),
+    ("Für welches Alter ist der Kulturrucksack gedacht?", Intent.ELIGIBILITY),
+    ("Ab welchen Gesamtkosten kommt das Heimat-Zeugnis überhaupt infrage?", Intent.AMOUNT),
+    ("We're looking at LEADER. What's the funding rate?", Intent.AMOUNT),
+    ("Beim Soziokultur-Fonds is im Mai Schicht. Gibbet da später noch ne zweite Runde?",
+     Intent.DEADLINE),
+    ("Die Gemeinde will sich am Heimat-Preis beteiligen. Bis zu welchem Datum ist die "
+     "Teilnahme anzumelden?", Intent.DEADLINE),
     ("Gibt's ein regionales Kulturbüro, das bei Förderanträgen hilft?", Intent.CONTACT),
     ("Kulturförderung in Bad Berleburg – wo fange ich am besten an?", Intent.CONTACT),
     # How much, in English and Low German; a term asked about in dialect.
