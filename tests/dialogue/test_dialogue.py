@@ -345,6 +345,14 @@ async def test_english_words_of_a_mixed_message_count_as_their_german_ones(
     assert text.startswith(start)
 
 
+async def test_a_conductors_allowance_is_the_uebungsleiterpauschale(chat: Transcript) -> None:
+    # Conducting is artistic work under § 3 Nr. 26 EStG, not the Ehrenamtspauschale's.
+    text = await chat.say("Unser Dirigent kricht ne kleine Aufwandsentschädigung vonne "
+                          "Kapelle. Wie viel darf dat im Jahr sein, ohne dat dat Finanzamt wat "
+                          "abhaben will?")
+    assert text.startswith("Übungsleiterpauschale: Steuerfrei sind")
+
+
 async def test_another_land_in_english_is_still_outside(chat: Transcript) -> None:
     text = await chat.say("We're moving our choir to Regensburg – are there culture grants in "
                           "Bavaria we could apply for?")
