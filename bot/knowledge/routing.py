@@ -104,7 +104,7 @@ def _levels(kb: KnowledgeBase, candidate: Candidate) -> set[str]:
 OWN_OFFICE_BONUS = 0.2
 _REGIONAL = re.compile(r"\bregion\w*")
 _KREIS_FUNDING = re.compile(r"\b(kreis|muhlenkreis|landkreis)\b.{0,60}\b(forder\w*|topf|topfe|"
-                            r"geld\w*|mittel|richtlinie\w*|zuschuss\w*|fonds)\b|"
+                            r"geld\w*|mittel|richtlinie\w*|zuschuss\w*|fonds|kohle|knete)\b|"
                             r"\b(forder\w*|topf|topfe|geld\w*|richtlinie\w*|zuschuss\w*|fonds)"
                             r"\b.{0,60}\b(beim|vom|des) (kreis|muhlenkreis)\b|"
                             # "gibt der Kreis Minden-Lübbecke dafür was dazu?"

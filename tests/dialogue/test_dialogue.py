@@ -296,6 +296,8 @@ async def test_an_offices_own_programme_answers_its_amount(chat: Transcript) -> 
      "Minden-Lübbecke dafür was dazu?", "Kulturförderung Kreis Minden-Lübbecke"),
     ("Kleinprojekte in Nieheim: wie viel gibt der Kreis Höxter da pro Vorhaben?",
      "Kleinprojektefonds Kreis Höxter"),
+    ("Im Mühlenkreis, wie viel Kohle ham die da im Jahr für Jugendkultur übrig?",
+     "Kulturförderung Kreis Minden-Lübbecke"),
 ])
 async def test_asked_for_the_kreiss_money_the_kreiss_programme_answers(
         chat: Transcript, question: str, start: str) -> None:
