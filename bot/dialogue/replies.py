@@ -24,7 +24,9 @@ def answer_reply(base: KnowledgeBase, decision: Decision, question: str, today: 
     texts = [answers.entry_text(base, base.entries[c.entry_id], today, decision.intent, region,
                                 question) for c in chosen[:2]]
     if decision.place is not None and any(map(is_office, decision.candidates)):
-        texts.insert(0, f"Für {decision.place.name} ist zuständig:")
+        # "Wir in Delbrück gehören doch zur Bezirksregierung Arnsberg?" – say it is another.
+        instead = f" (nicht {decision.instead_of})" if decision.instead_of else ""
+        texts.insert(0, f"Für {decision.place.name} ist zuständig{instead}:")
     return Reply("\n\n".join(texts), actions=actions(chosen[0].entry_id))
 
 

@@ -21,6 +21,7 @@ from bot.knowledge.routing import (
     place_picked,
     programme_offices,
     responsible_first,
+    responsible_instead,
     serves_elsewhere,
 )
 
@@ -72,6 +73,8 @@ class Decision:
     outside: str | None = None
     # "Unterschied zwischen Anteil- und Fehlbedarfsfinanzierung?": the answer shows both.
     compared: bool = False
+    # The office the asker named but that serves another area ("… doch Arnsberg, oder?").
+    instead_of: str | None = None
 
 
 def features(candidates: list[Candidate], outside: bool = False) -> tuple[float, ...]:
@@ -144,6 +147,11 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         asked = programme_offices(kb, decision.candidates[0], place)
         if asked:
             return _answer_with(asked, candidates, place, Intent.CONTACT)
+    if place is not None and decision.status == "answer" and decision.outside is None:
+        instead = responsible_instead(kb, decision.candidates[0], place)
+        if instead:
+            return replace(_answer_with(instead, candidates, place, Intent.CONTACT),
+                           instead_of=decision.candidates[0].title)
     # "Wer ist in Warburg für den Glasfaserausbau zuständig?": a topic we do not cover
     # stays "weiß ich nicht", even with a place and a contact question.
     if (place is None or decision.outside is not None or _names_its_entry(decision)

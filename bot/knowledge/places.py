@@ -12,6 +12,9 @@ from bot.knowledge.normalize import STOPWORDS, exact_words, stem, words
 _MAX_WORDS = 3
 _FUZZY_CUTOFF = 88
 _GENERIC = {"kreis", "stadt", "gemeinde", "region", "bezirk", "land"}
+# "Wir in Delbrück gehören doch zur Bezirksregierung Arnsberg, oder?": an office's name is
+# the asker's guess; the town is where they are.
+_OFFICE_WORDS = {"bezirksregierung", "bezreg", "rb", "regierungsbezirk"}
 _PLACE_CUES = {"in", "aus", "bei", "nach", "von", "um", "stadt", "gemeinde", "raum", "richtung"}
 
 
@@ -30,14 +33,20 @@ def find_place(
     tokens = words(question)
     exact_tokens = exact_words(question)
     aligned = len(exact_tokens) == len(tokens)
+    office: tuple[Place, list[str]] | None = None
+    in_office: set[int] = set()  # "Arnsberg" of "Bezirksregierung Arnsberg" is no town
     for size in range(_MAX_WORDS, 0, -1):
         for start in range(len(tokens) - size + 1):
             key = " ".join(tokens[start : start + size])
-            if key in places and key not in _GENERIC and (
+            if key in places and key not in _GENERIC and start not in in_office and (
                     key not in ambiguous or _cued(tokens, start)):
                 found = exact.get(" ".join(exact_tokens[start : start + size])) if aligned else None
-                return found or places[key], _without(tokens, start, size)
-    return _fuzzy(tokens, places, known_terms, ambiguous)
+                hit = found or places[key], _without(tokens, start, size)
+                if tokens[start] not in _OFFICE_WORDS:
+                    return hit
+                office = office or hit
+                in_office.update(range(start, start + size))
+    return office or _fuzzy(tokens, places, known_terms, ambiguous)
 
 
 def _cued(tokens: list[str], start: int) -> bool:

@@ -93,6 +93,27 @@ def place_picked(kb: KnowledgeBase, candidates: list[Candidate], place: Place,
         alike(c) for c in candidates if c is not top)
 
 
+# Topics every kind of office shares; an office "of the same kind" shares another one.
+_GENERAL_TOPICS = {"Kultur", "Beratung", "Ehrenamt", "Fördermittel"}
+
+
+def responsible_instead(kb: KnowledgeBase, candidate: Candidate,
+                        place: Place) -> list[Candidate]:
+    """Return the place's own offices of the kind of ``candidate``, which serves elsewhere.
+
+    "Wir in Delbrück gehören doch zur Bezirksregierung Arnsberg, oder?" names the office the
+    asker believes in; Delbrück lies in the Regierungsbezirk Detmold, whose Bezirksregierung
+    answers. Only for offices of a programme family by area (the Heimat desks, the RKP's
+    regional offices): a Kreis's culture office may be asked for from anywhere.
+    """
+    office = kb.get(candidate.entry_id)
+    if not isinstance(office, Contact) or kb.responsible(office, place.region_id):
+        return []
+    kind = set(office.topics) - _GENERAL_TOPICS
+    return [Candidate(c.id, c.kind, c.title, 1.0) for c in kb.contacts_above(place.region_id)
+            if kind & set(c.topics)]
+
+
 def _levels(kb: KnowledgeBase, candidate: Candidate) -> set[str]:
     """Return the kinds of region an office is responsible for ("rb", "kreis")."""
     entry = kb.get(candidate.entry_id)

@@ -361,6 +361,33 @@ async def test_another_land_in_english_is_still_outside(chat: Transcript) -> Non
     assert text.startswith("Dazu weiß ich leider nichts Sicheres")
 
 
+@pytest.mark.parametrize(("question", "start"), [
+    ("Wir in Delbrück gehören doch zur Bezirksregierung Arnsberg, oder? Geht um "
+     "Heimatförderung für unser Dorfarchiv",
+     "Für Delbrück ist zuständig (nicht Bezirksregierung Arnsberg – Heimatförderung):\n\n"
+     "Bezirksregierung Detmold"),
+    ("Heimatverein Nottuln hier. Unser Kassierer meint, den Heimat-Scheck schickt man an die "
+     "Bezirksregierung Detmold. Stimmt das für uns?",
+     "Für Nottuln ist zuständig (nicht Bezirksregierung Detmold – Heimatförderung):\n\n"
+     "Bezirksregierung Münster"),
+    ("Wir in Lüdinghausen gehören doch zur Kulturregion Hellweg, oder? Wo reichen wir unser "
+     "Projektblatt fürs Kulturprogramm ein?",
+     "Für Lüdinghausen ist zuständig (nicht Kulturregion Hellweg):\n\nKulturbüro Münsterland"),
+])
+async def test_the_office_the_asker_wrongly_believes_in_is_corrected(
+        chat: Transcript, question: str, start: str) -> None:
+    text = await chat.say(question)
+    assert text.startswith(start)
+
+
+async def test_where_to_send_the_heimat_application_names_the_places_desk(
+        chat: Transcript) -> None:
+    text = await chat.say("Ortsheimatpfleger ut Beelen. Wo schick ik denn den Antrag för de "
+                          "Heimatförderung hin? Wi liegt ja im Kreis Warendorf – is dat nu "
+                          "Detmold oder Münster?")
+    assert text.startswith("Für Kreis Warendorf ist zuständig:\n\nBezirksregierung Münster")
+
+
 async def test_calling_an_office_is_no_typo_of_calling_off_funds(chat: Transcript) -> None:
     # "anrufen" is one letter from "abrufen" (Mittelabruf); it asks for a contact.
     text = await chat.say("Hat der Kreis Herford eine Abteilung für Kultur, wo man anrufen kann?")

@@ -78,6 +78,19 @@ def test_places_the_audit_missed_are_recognised(shipped: Knowledge, name: str) -
     assert place is not None
 
 
+def test_the_askers_town_wins_over_an_office_named_after_a_place(shipped: Knowledge) -> None:
+    # "Bezirksregierung Arnsberg" is a longer name than "Delbrück", but it is the office the
+    # asker guesses; Delbrück is where the asker is.
+    place, rest = find_place("Wir in Delbrück gehören doch zur Bezirksregierung Arnsberg?",
+                             shipped.base.places)
+    assert place is not None
+    assert place.name == "Delbrück"
+    assert "arnsberg" in rest
+    alone, _ = find_place("Bezirksregierung Arnsberg Heimatförderung", shipped.base.places)
+    assert alone is not None
+    assert alone.region_id == "rb-arnsberg"
+
+
 def test_no_everyday_word_is_taken_for_a_place_without_in_aus_bei(shipped: Knowledge) -> None:
     base = shipped.base
     local = {" ".join(words(n)) for names in places_by_region(base).values() for n in names}
