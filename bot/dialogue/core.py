@@ -238,15 +238,16 @@ class Dialogue:
                   else self._reply(chat, question, decision))
         if decision.status == "answer":
             state.entry_id = replies.shown_entry(decision)
-        state.options = ([(c.entry_id, c.title) for c in decision.options]
-                         if decision.status == "choices" else [])
+        # "Meinten Sie …?", or the runners-up offered beside an answer that is not sure.
+        state.options = [(c.entry_id, c.title) for c in decision.options]
         self.conversations.save(chat, state)
         return answer
 
     def _reply(self, chat: ChatRef, question: str, decision: Decision) -> Answer:
         base = self.knowledge.base
         if decision.status == "answer":
-            reply = replies.answer_reply(base, decision, question, self.today(), self._actions)
+            reply = replies.answer_reply(base, decision, question, self.today(), self._actions,
+                                         ENTRY_PREFIX)
         elif decision.status == "choices":
             reply = replies.choices_reply(decision, ENTRY_PREFIX)
         else:

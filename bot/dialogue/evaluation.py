@@ -170,10 +170,10 @@ def evaluate(kb: KnowledgeBase, ask: Ask, questions: list[Labelled]) -> Report:
 
 
 def shown(decision: Decision, reply: Reply) -> list[str]:
-    """Return the ids a user sees: the answered entry, or the "Meinten Sie …?" options."""
-    if decision.status == "answer":
-        return [c.entry_id for c in decision.candidates[:1]]
-    return [c.data[len(ENTRY_PREFIX):] for c in reply.choices if c.data.startswith(ENTRY_PREFIX)]
+    """Return the ids a user sees: the answered entry, and the "Meinten Sie …?" options."""
+    answered = [c.entry_id for c in decision.candidates[:1]] if decision.status == "answer" else []
+    return answered + [c.data[len(ENTRY_PREFIX):] for c in reply.choices
+                       if c.data.startswith(ENTRY_PREFIX)]
 
 
 def _count(figures: Figures, item: Labelled, expected: set[str], decision: Decision,

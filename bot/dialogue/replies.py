@@ -16,7 +16,7 @@ Actions = Callable[[str], tuple[Choice, ...]]
 
 
 def answer_reply(base: KnowledgeBase, decision: Decision, question: str, today: dt.date,
-                 actions: Actions) -> Reply:
+                 actions: Actions, prefix: str) -> Reply:
     """Render an answer: the asked fact first; a routed place question names its offices."""
     offices = routed_offices(decision)
     chosen = offices or decision.candidates[: 2 if decision.compared else 1]
@@ -27,7 +27,13 @@ def answer_reply(base: KnowledgeBase, decision: Decision, question: str, today: 
         # "Wir in Delbrück gehören doch zur Bezirksregierung Arnsberg?" – say it is another.
         instead = f" (nicht {decision.instead_of})" if decision.instead_of else ""
         texts.insert(0, f"Für {decision.place.name} ist zuständig{instead}:")
-    return Reply("\n\n".join(texts), actions=actions(chosen[0].entry_id))
+    others = [] if offices or decision.compared else decision.options
+    if others:
+        # Not sure of the answer: the runners-up are one number (or tap) away.
+        texts.append("\n".join(["Oder meinten Sie:",
+                                 *(f"{i}. {c.title}" for i, c in enumerate(others, start=1))]))
+    choices = tuple(Choice(c.title, prefix + c.entry_id) for c in others)
+    return Reply("\n\n".join(texts), choices=choices, actions=actions(chosen[0].entry_id))
 
 
 def choices_reply(decision: Decision, prefix: str) -> Reply:

@@ -274,7 +274,8 @@ def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent,
         return Decision("unknown", candidates, intent=intent, confidence=sure, outside=outside)
     margin = candidates[0].score - (candidates[1].score if len(candidates) > 1 else 0.0)
     if sure >= limits.answer and (margin >= limits.min_margin or named or sure >= limits.sure):
-        return Decision("answer", candidates, intent=intent, confidence=sure, outside=outside)
+        return Decision("answer", candidates, intent=intent, confidence=sure, outside=outside,
+                        options=_alternatives(candidates, sure, limits))
     # A term named while asking who helps ("… eine Stelle, die bei Drittmitteln berät?")
     # asks for an office, not for the term.
     asks_office = intent is Intent.CONTACT and candidates[0].kind == "begriff"
@@ -285,10 +286,24 @@ def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent,
         # message at least as well as the runner-up: answer about it. ("Bescheid" names the
         # Zuwendungsbescheid, but "Vertrag unterschreiben, bevor der Bescheid da ist" is
         # explained by the vorzeitige Maßnahmebeginn.)
-        return Decision("answer", candidates, intent=intent, confidence=sure)
+        return Decision("answer", candidates, intent=intent, confidence=sure,
+                        options=_alternatives(candidates, sure, limits))
     options = candidates[: limits.max_choices]
     return Decision("choices", candidates, intent=intent, confidence=sure, options=options,
                     outside=outside)
+
+
+# A runner-up is offered beside an answer the model is not sure of when it scores at least
+# this share of the answer's score: a wrong answer then shows the right entry one tap away.
+ALTERNATIVE_SHARE = 0.4
+
+
+def _alternatives(candidates: list[Candidate], sure: float, limits: Thresholds) -> list[Candidate]:
+    """Return the runners-up worth offering beside an answer that is not sure."""
+    if sure >= limits.sure or not candidates:
+        return []
+    least = ALTERNATIVE_SHARE * candidates[0].score
+    return [c for c in candidates[1 : limits.max_choices] if c.score >= least]
 
 
 _COMPARE = re.compile(r"\b(unterschied\w*|unterscheid\w*|vergleich\w*|vs|versus|difference)\b")

@@ -67,7 +67,7 @@ _INTENT_CUES: Cues = (
                           "verein sein", "privatmensch", "zulassig", "offen fur", "mit drin",
                           "gehoren wir", "wer muss das", "beantragen oder", "auch kommunen",
                           "wie alt", "gilt dat", "gellt dat", "blots for", "verein grunden")),
-    (Intent.CONTACT, ("ansprech", "kontakt", "beratung", "hilft", "zustandig",
+    (Intent.CONTACT, ("ansprech", "kontakt", "beratung", "hilft", "helpt", "zustandig",
                       "an wen", "wen kann", "who can", "berat", "jemand", "mich wenden",
                       "wende ich mich", "wenden kann", "wo fange", "who helps", "advise",
                       "unterstutzt uns", "wer kummert",

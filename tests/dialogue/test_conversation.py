@@ -90,6 +90,21 @@ async def test_pick_out_of_range_says_the_range(chat: Transcript) -> None:
     assert await chat.say("die 7") == "Bitte antworten Sie mit einer Zahl von 1 bis 3."
 
 
+async def test_an_unsure_answer_offers_the_runner_up_one_number_away(chat: Transcript) -> None:
+    text = await chat.say("Wann kriegt man denn endlich Bescheid, ob wi dat Geld kriegt? "
+                          "Bewilligung heet dat woll.")
+    assert text.startswith("Zuwendungsbescheid:")
+    assert text.endswith("\n\nOder meinten Sie:\n1. Vorzeitiger Maßnahmebeginn")
+    assert [c.data for c in chat.last.choices] == ["e:vorzeitiger-massnahmebeginn"]
+    assert (await chat.say("1")).startswith("Vorzeitiger Maßnahmebeginn")
+
+
+async def test_a_sure_answer_offers_nothing_else(chat: Transcript) -> None:
+    text = await chat.say("Wie viel gibt es beim Heimat-Scheck?")
+    assert "Oder meinten Sie" not in text
+    assert chat.last.choices == ()
+
+
 async def test_a_picked_entry_becomes_the_topic(chat: Transcript) -> None:
     await chat.say("förderung")
     chosen = chat.last.choices[0]
