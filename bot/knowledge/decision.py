@@ -126,7 +126,11 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         picked = place_picked(kb, candidates, place, limits.min_margin)
         candidates = responsible_first(kb, candidates, place) if picked else candidates
     candidates, intent = _term_asked(matcher, candidates, intent, question)
-    candidates = _situation_first(_named_programme_first(candidates, intent))
+    candidates = _named_programme_first(candidates, intent)
+    if intent is not Intent.DEFINITION:
+        # "Watt is'n Zuwendungsbescheid? … ob wir getz anfangen dürfen": asked what the named
+        # term means, its explanation comes first, whatever situation the message tells.
+        candidates = _situation_first(candidates)
     candidates = _programme_before_its_office(kb, candidates, intent)
     topic = outside.topic(question)
     if topic is not None and topic not in outside.strict and _named_clearly(candidates):
@@ -279,7 +283,10 @@ def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent,
     # A term named while asking who helps ("… eine Stelle, die bei Drittmitteln berät?")
     # asks for an office, not for the term.
     asks_office = intent is Intent.CONTACT and candidates[0].kind == "begriff"
-    if named and outside is None and not asks_office and _explains_most(candidates) and not any(
+    # Asked what a named term means, the term explains itself, whatever else the message says.
+    defined = intent is Intent.DEFINITION and bool(candidates) and candidates[0].kind == "begriff"
+    if named and outside is None and not asks_office and (
+            defined or _explains_most(candidates)) and not any(
             c.mention >= FULL_MENTION for c in candidates[1:3]):
         # A long message dilutes the score, but it names this entry and none of the others
         # on offer ("… Wie viel gibt es bei der NRW-Stiftung?"), and the entry explains the

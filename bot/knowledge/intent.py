@@ -81,7 +81,7 @@ _INTENT_CUES: Cues = (
                     "wo stelle", "formular", "wo gibt es den antrag", "einzureichen", "wo schick",
                     "wohin")),
     (Intent.DEFINITION, ("was ist", "was bedeutet", "was heisst", "erklar", "what is",
-                         "what does", "was versteht", "was sind", "bedeutung", "wat is",
+                         "what does", "was versteht", "was sind", "bedeutung", "wat is", "watt is",
                          "soll das heissen", "soll dat heissen", "das denn heissen",
                          "dat denn heissen")),
 )

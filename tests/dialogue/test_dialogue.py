@@ -222,6 +222,15 @@ async def test_asked_what_a_plain_term_means_the_term_answers(chat: Transcript, 
     assert "Meinten Sie" not in text
 
 
+async def test_asked_what_a_named_term_means_the_term_answers_whatever_the_story(
+        chat: Transcript) -> None:
+    # The message tells a situation the vorzeitige Maßnahmebeginn explains; the question asks
+    # what the Zuwendungsbescheid is.
+    text = await chat.say("Watt is'n Zuwendungsbescheid? Hab so'n Brief gekricht und weiß nich, "
+                          "ob wir getz anfangen dürfen.")
+    assert text.startswith("Zuwendungsbescheid:")
+
+
 async def test_a_programme_named_with_a_term_is_still_the_programme(chat: Transcript) -> None:
     text = await chat.say("Was ist die Frist beim Heimat-Scheck?")
     assert text.startswith("Heimat-Scheck – Frist:")

@@ -53,6 +53,7 @@ from bot.knowledge.intent import Intent, intent_of
     ("Gibt es in Olsberg jemanden, an den ich mich wenden kann?", Intent.CONTACT),
     ("Moin, ik bün neu as Ortsheimatpfleger. Wer helpt mi hier?", Intent.CONTACT),
     ("Wo schick ik denn den Antrag för de Heimatförderung hin?", Intent.APPLY),
+    ("Watt is'n Zuwendungsbescheid?", Intent.DEFINITION),
     ("kultur macht stark kann unsre schule da selbst nen antrag stellen", Intent.ELIGIBILITY),
     ("Für welches Alter ist der Kulturrucksack gedacht?", Intent.ELIGIBILITY),
     ("Ab welchen Gesamtkosten kommt das Heimat-Zeugnis überhaupt infrage?", Intent.AMOUNT),
