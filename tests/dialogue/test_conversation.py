@@ -94,9 +94,11 @@ async def test_an_unsure_answer_offers_the_runner_up_one_number_away(chat: Trans
     text = await chat.say("Wann kriegt man denn endlich Bescheid, ob wi dat Geld kriegt? "
                           "Bewilligung heet dat woll.")
     assert text.startswith("Zuwendungsbescheid:")
-    assert text.endswith("\n\nOder meinten Sie:\n1. Vorzeitiger Maßnahmebeginn")
-    assert [c.data for c in chat.last.choices] == ["e:vorzeitiger-massnahmebeginn"]
-    assert (await chat.say("1")).startswith("Vorzeitiger Maßnahmebeginn")
+    offered = chat.last.choices
+    assert "e:vorzeitiger-massnahmebeginn" in [c.data for c in offered]
+    assert text.endswith("\n\nOder meinten Sie:\n" + "\n".join(
+        f"{i}. {c.label}" for i, c in enumerate(offered, start=1)))
+    assert (await chat.say("1")).startswith(offered[0].label)
 
 
 async def test_a_sure_answer_offers_nothing_else(chat: Transcript) -> None:
@@ -178,6 +180,7 @@ async def test_a_topic_we_do_not_cover_is_not_routed_to_an_office_by_its_place(
     "in Betracht?",
     "What are the opening hours of the LWL-Museum für Kunst und Kultur in Münster on Sundays?",
     "Wie hoch ist der gesetzliche Mindestlohn 2026?",
+    "Gibbet vom Land wat für neue Trikots für unsre Alte-Herren-Mannschaft?",
 ])
 async def test_neighbouring_topics_stay_unknown(chat: Transcript, question: str) -> None:
     text = await chat.say(question)
