@@ -44,6 +44,9 @@ STOPWORDS = frozenset(
     much some just about if than then would should us
     wi un de dor gifft mutt hett sund ook ok mien mi di vun op up bi ut wo wovill wullt
     wuellt kricht kriegt
+    vonne ham nu inne son use na ick allet nen sowat woll ik habbt ey ausm wolln mitm auffe
+    anne wa nit boah nomma kannze unsre keen ock heet seggt krich gekricht
+    irgendwie nochmal egal ehrlich bloss stimmt dingens ding spater
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 

@@ -356,6 +356,13 @@ async def test_english_words_of_a_mixed_message_count_as_their_german_ones(
     assert text.startswith(start)
 
 
+async def test_ruhr_and_low_german_fillers_do_not_drown_the_question(chat: Transcript) -> None:
+    # "vonne", "ham", "inne", "son", "allet" are function words, not words the bot lacks.
+    text = await chat.say("Ham wa vonne Stadt son Scheck vom Land über 2000 Euro gekricht – "
+                          "muss man da allet selber abrechnen oder wat?")
+    assert text.startswith("Heimat-Scheck")
+
+
 async def test_a_conductors_allowance_is_the_uebungsleiterpauschale(chat: Transcript) -> None:
     # Conducting is artistic work under § 3 Nr. 26 EStG, not the Ehrenamtspauschale's.
     text = await chat.say("Unser Dirigent kricht ne kleine Aufwandsentschädigung vonne "

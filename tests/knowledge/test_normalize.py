@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.normalize import content_stems, fold, joined_stems
+from bot.knowledge.normalize import content_stems, content_words, fold, joined_stems
 
 
 @pytest.mark.parametrize("spelling", ["Höxter", "Hoexter", "HOXTER", "hoxter"])
@@ -18,6 +18,10 @@ def test_sharp_s_and_shouting() -> None:
 
 def test_stopwords_dropped_and_inflections_stripped() -> None:
     assert content_stems("Gibt es Förderungen für Vereine?") == ["forder", "verein"]
+
+
+def test_ruhr_and_low_german_function_words_are_stopwords() -> None:
+    assert content_words("ham wa vonne inne son allet ick nomma irgendwie") == []
 
 
 def test_snowball_unifies_plurals_the_old_suffix_list_split() -> None:
