@@ -41,7 +41,10 @@ STOPWORDS = frozenset(
     wech jo joa nee ne haste biste isses weisste
     the and or of to for is are do does can could we our my you your it its this that there
     any how what when where who which as on at by with from be been has have get only also
-    much some just about if than then would should us
+    much some just about if than then would should us they them their but all one now
+    want wants need needs like know got gets did done really actually usually exactly still
+    even again yes not dont very too more most hey hi thanks please pls okay lol stuff thing
+    things quick question
     wi un de dor gifft mutt hett sund ook ok mien mi di vun op up bi ut wo wovill wullt
     wuellt kricht kriegt
     vonne ham nu inne son use na ick allet nen sowat woll ik habbt ey ausm wolln mitm auffe

@@ -24,6 +24,10 @@ def test_ruhr_and_low_german_function_words_are_stopwords() -> None:
     assert content_words("ham wa vonne inne son allet ick nomma irgendwie") == []
 
 
+def test_english_function_words_of_mixed_messages_are_stopwords() -> None:
+    assert content_words("they really need one more thing but not now") == []
+
+
 def test_snowball_unifies_plurals_the_old_suffix_list_split() -> None:
     for forms in ("Verein Vereine", "Region Regionen", "Zuschuss Zuschüsse", "Theater Theatern",
                   "Aktion Aktionen"):
