@@ -180,6 +180,7 @@ async def test_a_topic_we_do_not_cover_is_not_routed_to_an_office_by_its_place(
     "What are the opening hours of the LWL-Museum für Kunst und Kultur in Münster on Sundays?",
     "Wie hoch ist der gesetzliche Mindestlohn 2026?",
     "Gibbet vom Land wat für neue Trikots für unsre Alte-Herren-Mannschaft?",
+    "Was kostet die Miete für die Stadthalle in Lünen an einem Samstagabend?",
 ])
 async def test_neighbouring_topics_stay_unknown(chat: Transcript, question: str) -> None:
     text = await chat.say(question)
