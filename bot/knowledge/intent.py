@@ -50,7 +50,7 @@ _INTENT_CUES: Cues = (
                      "ab welcher", "bis 10k", "wie gross", "was zahlt", "spanne",
                      "obergrenze", "untergrenze", "hochstbetrag", "zuschiess", "verdoppel",
                      "minimum fee", "mindesthonorar", "limit", "too small", "wovill", "ab welchen",
-                     "funding rate", "forderrate")),
+                     "funding rate", "forderrate", "percentage", "max amount", "min und max")),
     (Intent.ELIGIBILITY, ("wer darf", "wer kann", "berechtigt", "durfen wir", "konnen wir",
                           "darf ich", "darf man", "als privatperson", "als verein",
                           "als kommune", "als gemeinde", "als schule", "can we", "can i",
@@ -114,10 +114,16 @@ _EXPLICIT_CUES: Cues = (
                           "auch was ab", "kann ich mit", "kann ich als", "konnen wir als",
                           "konnen wir mit", "selbst nen antrag", "selber nen antrag",
                           "selber einen antrag", "selbst antrage", "selber antrage",
-                          "welches alter", "geben die auch")),
+                          "welches alter", "geben die auch", "reicht das als", "reicht dat als")),
 )
 # "bis wan", "bis wnan": the deadline question with a typo in its short word.
 _BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")
+# "Kann man beim LWL-Kulturfonds noch für den Herbst beantragen?" asks whether it is too late;
+# "Können gemeinnützige Vereine Anträge bei der Stiftung stellen?" whether they may.
+_STILL = re.compile(r"\bnoch\b.{0,50}\b(beantragen|einreichen|antrag\w* stellen)\b")
+_MAY_WE = re.compile(r"(^|,)\W*(kann|konnen|darf|durfen|fordert|fordern)\b.{0,90}\b("
+                     r"beantragen|antrag\w*\b.{0,40}\b(stellen|einreichen)|bewerben|teilnehmen|"
+                     r"mitmachen|auch)\b")
 
 # Words that say someone wants money, not which fact they want: "kriegen wir die 2.500 Euro
 # ohne Verein?" asks who may apply, "Euro-für-Euro vom Land – kann unser Verein das direkt
@@ -179,8 +185,10 @@ def _explicit(sentence: str) -> Intent | None:
 
 def _strong(sentence: str) -> Intent | None:
     found = _first(_EXPLICIT, sentence) or _first(_BROAD, sentence) or _typed(sentence)
-    if found is None and _BIS_WANN.search(sentence):
+    if found is None and (_BIS_WANN.search(sentence) or _STILL.search(sentence)):
         return Intent.DEADLINE
+    if found is None and _MAY_WE.search(sentence):
+        return Intent.ELIGIBILITY
     return found
 
 
