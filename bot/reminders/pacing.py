@@ -1,13 +1,17 @@
 """Pacing per transport, so a large fan-out stays under the messengers' rate limits.
 
 Each send reserves the next free slot for its transport and chat before it waits, so
-concurrent senders in one event loop never share a slot. Time and sleep are injected.
+concurrent senders in one event loop never share a slot. Slots alone do not bound a burst:
+when the event loop is held up (a commit, a collection), every sender whose slot passed in
+the meantime wakes at once. So the releases themselves are also counted over the last second.
+Time and sleep are injected.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -63,6 +67,7 @@ class Pacer:
         self._sleep = sleep
         self._next_overall: dict[str, float] = {}
         self._next_chat: dict[Recipient, float] = {}
+        self._released: dict[str, deque[float]] = {}
 
     async def wait(self, recipient: Recipient) -> None:
         """Return when a message to ``recipient`` may be sent."""
@@ -80,6 +85,20 @@ class Pacer:
         self._prune(now)
         if slot > now:
             await self._sleep(slot - now)
+        if limits.per_second:
+            await self._within_window(recipient.transport, limits.per_second)
+
+    async def _within_window(self, transport: str, per_second: float) -> None:
+        """Wait until fewer than ``per_second`` sends were released in the last second."""
+        released = self._released.setdefault(transport, deque())
+        while True:
+            now = self._monotonic()
+            while released and now - released[0] >= 1.0:
+                released.popleft()
+            if len(released) < max(1, int(per_second)):
+                released.append(now)  # no await in between: no other sender can slip in
+                return
+            await self._sleep(1.0 - (now - released[0]))
 
     def _prune(self, now: float) -> None:
         if len(self._next_chat) > _PRUNE_AT:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 from collections.abc import Callable
@@ -38,6 +39,37 @@ async def test_overall_rate() -> None:
     for chat in "abcde":
         await paced.wait(Recipient("telegram", chat))
     assert time.sleeps == [0.25] * 4
+
+
+class StalledTime(FakeTime):
+    """The event loop is held up until ``until``: every sleep ends there at the earliest."""
+
+    def __init__(self, until: float) -> None:
+        super().__init__()
+        self.until = until
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now = max(self.now + seconds, self.until) if self.now < self.until else (
+            self.now + seconds)
+        await asyncio.sleep(0)  # let the other senders run, as a real sleep would
+
+
+async def test_senders_woken_late_together_still_keep_the_rate() -> None:
+    time = StalledTime(until=2.0)
+    paced = pacer(time, telegram=PaceLimits(per_second=4, per_chat_per_second=0))
+    released: list[float] = []
+
+    async def send(chat: str) -> None:
+        await paced.wait(Recipient("telegram", chat))
+        released.append(time.now)
+
+    await asyncio.gather(*(send(str(n)) for n in range(12)))
+    assert len(released) == 12
+    # Every slot up to 2.75 s had passed when the loop woke at 2.0 s; still at most four
+    # sends are released within any second.
+    assert max(sum(1 for t in released if start <= t < start + 1.0)
+               for start in released) <= 4
 
 
 async def test_per_chat_rate_and_transports_are_independent() -> None:
