@@ -138,9 +138,11 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
     report = json.loads(capsys.readouterr().out)
     assert set(report) == {"Katalog", "Blind, Kalibrierung", "Blind, Kalibrierung 2",
                            "Blind, Kalibrierung 3", "Blind, Kalibrierung 4",
-                           "Blind, Kalibrierung 5", "Blind, Prüfung", "Blind, Abschluss",
+                           "Blind, Kalibrierung 5", "Blind, Kalibrierung 6",
+                           "Blind, Kalibrierung Orte", "Blind, Prüfung", "Blind, Abschluss",
                            "Blind, Neu", "Blind, Schluss", "Blind, Ende", "Blind, Winter",
-                           "Blind, Dezember", "Blind, Advent"}
+                           "Blind, Dezember", "Blind, Advent", "Blind, Nikolaus"}
+    assert report["Blind, Nikolaus"]["cut_texts"] == 0
     assert report["Blind, Advent"]["cut_texts"] == 0
     assert report["Blind, Neu"]["cut_texts"] == 0
     assert report["Blind, Schluss"]["cut_texts"] == 0

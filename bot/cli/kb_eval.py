@@ -31,6 +31,8 @@ SETS = (
     ("Blind, Kalibrierung 3", "eval/blind-kalibrierung-3.yaml"),
     ("Blind, Kalibrierung 4", "eval/blind-kalibrierung-4.yaml"),
     ("Blind, Kalibrierung 5", "eval/blind-kalibrierung-5.yaml"),
+    ("Blind, Kalibrierung 6", "eval/blind-kalibrierung-6.yaml"),
+    ("Blind, Kalibrierung Orte", "eval/blind-kalibrierung-orte.yaml"),
     ("Blind, Winter", "eval/blind-winter.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
@@ -39,6 +41,7 @@ SETS = (
     ("Blind, Ende", "eval/blind-ende.yaml"),
     ("Blind, Dezember", "eval/blind-dezember.yaml"),
     ("Blind, Advent", "eval/blind-advent.yaml"),
+    ("Blind, Nikolaus", "eval/blind-nikolaus.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),

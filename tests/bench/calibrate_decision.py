@@ -1,7 +1,7 @@
 """Fit the answer decision on the CALIBRATION questions only; print weights and limits.
 
-The held-out parts (blind-pruefung, -abschluss, -neu, -schluss, -ende, -dezember, -advent) are never
-read here.
+The held-out parts (blind-pruefung, -abschluss, -neu, -schluss, -ende, -dezember, -advent,
+-nikolaus) are never read here.
 The model is a logistic regression of "the best candidate is right" over
 :func:`bot.knowledge.decision.features`; the two limits are then chosen on the same
 calibration questions, from out-of-fold probabilities (k-fold cross-validation):
@@ -39,6 +39,8 @@ CALIBRATION = (DATA / "eval" / "blind-kalibrierung.yaml",
                DATA / "eval" / "blind-kalibrierung-3.yaml",
                DATA / "eval" / "blind-kalibrierung-4.yaml",
                DATA / "eval" / "blind-kalibrierung-5.yaml",
+               DATA / "eval" / "blind-kalibrierung-6.yaml",
+               DATA / "eval" / "blind-kalibrierung-orte.yaml",
                DATA / "eval" / "blind-winter.yaml", DATA / "questions.yaml")
 # Every score-based decision comes out as "choices", so that its candidates are the ones
 # the model will judge; routed place questions ("answer") are left out, they do not use it.
