@@ -7,11 +7,17 @@ programmes, not about the office whose name merely shares a word with the questi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.knowledge.base import KnowledgeBase, Place
 from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
-from bot.knowledge.models import Contact, Programme
+from bot.knowledge.models import Contact, Entry, Programme
 from bot.knowledge.normalize import fold, words
+
+
+def routed(entries: Iterable[Entry]) -> list[Candidate]:
+    """Return ``entries`` as candidates a rule chose (score 1.0: no ranking behind them)."""
+    return [Candidate(e.id, e.kind, e.title, 1.0) for e in entries]
 
 
 def responsible_first(kb: KnowledgeBase, candidates: list[Candidate],
@@ -110,8 +116,7 @@ def responsible_instead(kb: KnowledgeBase, candidate: Candidate,
     if not isinstance(office, Contact) or kb.responsible(office, place.region_id):
         return []
     kind = set(office.topics) - _GENERAL_TOPICS
-    return [Candidate(c.id, c.kind, c.title, 1.0) for c in kb.contacts_above(place.region_id)
-            if kind & set(c.topics)]
+    return routed(c for c in kb.contacts_above(place.region_id) if kind & set(c.topics))
 
 
 def _levels(kb: KnowledgeBase, candidate: Candidate) -> set[str]:
@@ -142,8 +147,7 @@ def heimat_desks(kb: KnowledgeBase, question: str, place: Place) -> list[Candida
     """Return the place's Heimat desk when the question is about the Heimatförderung."""
     if _HEIMAT_FUNDING.search(fold(question)) is None:
         return []
-    return [Candidate(c.id, c.kind, c.title, 1.0) for c in kb.contacts_above(place.region_id)
-            if "Heimat" in c.topics]
+    return routed(c for c in kb.contacts_above(place.region_id) if "Heimat" in c.topics)
 
 
 def kreis_programmes(kb: KnowledgeBase, question: str, place: Place) -> list[Candidate]:
@@ -152,8 +156,7 @@ def kreis_programmes(kb: KnowledgeBase, question: str, place: Place) -> list[Can
         return []
     chain = kb.region_chain(place.region_id)
     kreis = next((r.id for r in chain if r.type in ("kreis", "kreisfreie_stadt")), None)
-    return [Candidate(p.id, p.kind, p.title, 1.0) for p in kb.programmes()
-            if kreis is not None and p.regions == [kreis]]
+    return routed(p for p in kb.programmes() if kreis is not None and p.regions == [kreis])
 
 
 def offices_for(kb: KnowledgeBase, matcher: Matcher, question: str,
@@ -168,7 +171,7 @@ def offices_for(kb: KnowledgeBase, matcher: Matcher, question: str,
     found = kb.contacts_above(place.region_id) if regional else kb.contacts_for(place.region_id)
     offices = sorted(found, key=lambda c: -(
         scores.get(c.id, 0.0) + (bonus if len(c.responsible_for) == 1 else 0.0)))
-    return [Candidate(c.id, c.kind, c.title, 1.0) for c in offices]
+    return routed(offices)
 
 
 def programme_offices(kb: KnowledgeBase, candidate: Candidate, place: Place) -> list[Candidate]:
@@ -181,5 +184,5 @@ def programme_offices(kb: KnowledgeBase, candidate: Candidate, place: Place) -> 
     if not isinstance(entry, Programme) or candidate.mention < FULL_MENTION:
         return []
     found = [kb.get(i) for i in entry.contacts]
-    return [Candidate(c.id, c.kind, c.title, 1.0) for c in found
-            if isinstance(c, Contact) and kb.responsible(c, place.region_id)]
+    return routed(c for c in found
+                  if isinstance(c, Contact) and kb.responsible(c, place.region_id))
