@@ -284,7 +284,7 @@ def _by_score(candidates: list[Candidate], limits: Thresholds, intent: Intent,
     # asks for an office, not for the term.
     asks_office = intent is Intent.CONTACT and candidates[0].kind == "begriff"
     # Asked what a named term means, the term explains itself, whatever else the message says.
-    defined = intent is Intent.DEFINITION and bool(candidates) and candidates[0].kind == "begriff"
+    defined = intent is Intent.DEFINITION and candidates[0].kind == "begriff"
     if named and outside is None and not asks_office and (
             defined or _explains_most(candidates)) and not any(
             c.mention >= FULL_MENTION for c in candidates[1:3]):
