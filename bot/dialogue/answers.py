@@ -14,7 +14,7 @@ from bot.dialogue import formats
 from bot.funding.calculator import COMPUTABLE
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.deadlines import FixedRule, is_call_based, is_rolling, next_occurrences
-from bot.knowledge.intent import Intent
+from bot.knowledge.intent import Intent, also_asked
 from bot.knowledge.models import Contact, Entry, Funding, Programme, Term
 from bot.knowledge.normalize import fold
 
@@ -44,10 +44,13 @@ def source_line(entry: Entry) -> str:
 
 def funding_text(funding: Funding) -> str:
     """Describe amount and financing type, with the note and any doubt, never cut."""
-    text = funding_amount(funding)
-    if funding.uncertain:
-        text += " – Angaben unsicher, die Quellen widersprechen sich"
-    return text + (f" ({funding.note})" if funding.note else "")
+    return _funding_phrase(funding) + (f" ({funding.note})" if funding.note else "")
+
+
+def _funding_phrase(funding: Funding) -> str:
+    """Describe amount and financing type, and say when the sources disagree on them."""
+    unsure = " – Angaben unsicher, die Quellen widersprechen sich" if funding.uncertain else ""
+    return funding_amount(funding) + unsure
 
 
 def funding_amount(funding: Funding) -> str:
@@ -116,34 +119,75 @@ def _who_line(programme: Programme) -> str:
     return text
 
 
-def eligibility_answer(programme: Programme, question: str) -> str | None:
-    """Say yes or no when the question names who asks and the entry lists that group."""
+def eligibility_answer(programme: Programme, question: str, titled: bool = True) -> str | None:
+    """Say yes or no when the question names who asks and the entry lists that group.
+
+    ``titled=False`` leaves the programme's name out, for a fact beside another one.
+    """
     folded = fold(question)
+    name = f": {programme.title} –" if titled else " –"
     for asker, stems in _ASKERS:
         if asker not in folded:
             continue
         applicants = ", ".join(programme.applicants)
         if any(s in fold(n) for n in programme.not_eligible for s in stems):
-            return (f"Nein: {programme.title} – nicht antragsberechtigt: "
+            return (f"Nein{name} nicht antragsberechtigt: "
                     f"{', '.join(programme.not_eligible)}. Antrag stellen können: {applicants}")
         if any(s in fold(a) for a in programme.applicants for s in stems):
-            return f"Ja: {programme.title} – Antrag stellen können: {applicants}"
+            return f"Ja{name} Antrag stellen können: {applicants}"
     return None
 
 
-def _lead(programme: Programme, today: dt.date, intent: Intent, question: str) -> list[str]:
-    """Return the first line(s): the asked fact in one sentence, with its doubt."""
+def _lead(programme: Programme, today: dt.date, intent: Intent, question: str,
+          also: Intent | None) -> list[str]:
+    """Return the first line(s): the asked fact in one sentence, with its doubt.
+
+    A second fact asked outright (``also``: "Wann …, und wie hoch …?") joins the first
+    sentence; the notes on both follow on their own lines.
+    """
     title = programme.title
-    if intent is Intent.DEADLINE:
-        first, *rest = deadline_lines(programme, today)
-        return [f"{title} – {first}", *rest]
-    if intent is Intent.AMOUNT:
-        return [f"{title} – Förderung: {funding_text(programme.funding)}"]
-    if intent is Intent.ELIGIBILITY:
-        return [eligibility_answer(programme, question) or f"{title} – {_who_line(programme)}"]
     if intent is Intent.APPLY:
         return [f"{title} – so beantragen Sie: {programme.apply}"]
-    return [title, programme.summary]
+    if intent not in _FACTS:
+        return [title, programme.summary]
+    if also is None and intent is Intent.DEADLINE:
+        first, *rest = deadline_lines(programme, today)
+        return [f"{title} – {first}", *rest]
+    if also is None and intent is Intent.AMOUNT:
+        return [f"{title} – Förderung: {funding_text(programme.funding)}"]
+    verdict = eligibility_answer(programme, question) if intent is Intent.ELIGIBILITY else None
+    if also is None:
+        return [verdict or f"{title} – {_who_line(programme)}"]
+    first, notes = _fact(programme, today, intent, question)
+    second, more = _fact(programme, today, also, question)
+    head = verdict or f"{title} – {first}"
+    return [f"{head}; {second}", *notes, *more]
+
+
+_FACTS = (Intent.DEADLINE, Intent.AMOUNT, Intent.ELIGIBILITY)
+
+
+def _fact(programme: Programme, today: dt.date, intent: Intent,
+          question: str) -> tuple[str, list[str]]:
+    """Return one fact as a short phrase, and the lines that explain it further."""
+    if intent is Intent.DEADLINE:
+        first, *rest = deadline_lines(programme, today)
+        return first.rstrip("."), rest
+    if intent is Intent.AMOUNT:
+        funding = programme.funding
+        notes = [f"Zur Förderung: {funding.note}"] if funding.note else []
+        return f"Förderung: {_funding_phrase(funding)}", notes
+    return eligibility_answer(programme, question, titled=False) or _who_line(programme), []
+
+
+def _fact_card(programme: Programme, today: dt.date) -> dict[Intent, list[str]]:
+    """Return the card's lines per fact, in the card's order."""
+    return {
+        Intent.AMOUNT: [funding_line(programme.funding)],
+        Intent.DEADLINE: deadline_lines(programme, today),
+        Intent.ELIGIBILITY: [_who_line(programme)],
+        Intent.APPLY: [f"Antrag: {programme.apply}"],
+    }
 
 
 def _contact_lead(kb: KnowledgeBase, programme: Programme, region_id: str | None) -> list[str]:
@@ -158,15 +202,13 @@ def programme_text(kb: KnowledgeBase, programme: Programme, today: dt.date,
                    intent: Intent = Intent.GENERAL, region_id: str | None = None,
                    question: str = "") -> str:
     """Answer about a programme: the asked fact first, then the rest of the card."""
+    also = also_asked(question, intent)
     lead = (_contact_lead(kb, programme, region_id) if intent is Intent.CONTACT
-            else _lead(programme, today, intent, question))
-    card = {
-        Intent.AMOUNT: [funding_line(programme.funding)],
-        Intent.DEADLINE: deadline_lines(programme, today),
-        Intent.ELIGIBILITY: [_who_line(programme)],
-        Intent.APPLY: [f"Antrag: {programme.apply}"],
-    }
+            else _lead(programme, today, intent, question, also))
+    card = _fact_card(programme, today)
     card.pop(intent, None)
+    if also is not None:
+        card.pop(also, None)
     body = list(lead)
     if lead[-1] != programme.summary:
         body.append(programme.summary)

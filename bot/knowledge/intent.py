@@ -161,7 +161,7 @@ def intent_of(question: str) -> Intent:
     ("wir sind nicht gemeinnützig") still beats a weak one in the question ("kriegen wir die
     2.500 Euro?"). Single cue words may carry a typo.
     """
-    sentences = [s for s in _SENTENCES.split(fold(question).replace("?", "?\n")) if s.strip()]
+    sentences = _sentences(question)
     asked = [s for s in reversed(sentences) if s.rstrip().endswith("?")]
     told = [s for s in reversed(sentences) if s not in asked]
     steps = ((asked, _strong), (asked + told, _explicit), (asked, _weak),
@@ -174,9 +174,40 @@ def intent_of(question: str) -> Intent:
     return Intent.GENERAL
 
 
+# The aspects a programme's first line can state beside the asked one.
+_FACT_ASPECTS = (Intent.DEADLINE, Intent.AMOUNT, Intent.ELIGIBILITY)
+
+
+def also_asked(question: str, first: Intent) -> Intent | None:
+    """Return a second fact the question asks for outright, beside ``first``.
+
+    "Wann ist die nächste Ausschreibung, und wie hoch ist die Förderung?" asks two things;
+    the answer's first line states both. Only explicit cues in asked sentences count: a
+    broad one ("können wir") is too often part of the first question.
+    """
+    if first not in _FACT_ASPECTS:
+        return None
+    sentences = _sentences(question)
+    asked = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
+    for sentence in asked:
+        for intent, pattern in _EXPLICIT:
+            if intent is not first and intent in _FACT_ASPECTS and pattern.search(sentence):
+                return intent
+        if first is not Intent.DEADLINE and _BIS_WANN.search(sentence):
+            return Intent.DEADLINE
+        if first is not Intent.ELIGIBILITY and _MAY_WE.search(sentence):
+            return Intent.ELIGIBILITY
+    return None
+
+
 def asks_definition(question: str) -> bool:
     """Tell whether the question asks what something means, whatever else it asks first."""
     return _first(_DEFINITION, fold(question)) is not None
+
+
+def _sentences(question: str) -> list[str]:
+    """Split the folded question into sentences; a question mark always ends one."""
+    return [s for s in _SENTENCES.split(fold(question).replace("?", "?\n")) if s.strip()]
 
 
 def _explicit(sentence: str) -> Intent | None:

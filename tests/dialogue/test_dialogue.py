@@ -447,3 +447,21 @@ async def test_a_named_term_that_explains_less_than_another_is_not_answered_alon
     text = await chat.say("Die Druckerei will den Auftrag jetzt, der Bescheid ist aber noch "
                           "nicht da. Dürfen wir den Vertrag trotzdem schon unterschreiben?")
     assert not text.startswith("Zuwendungsbescheid")
+
+
+async def test_two_facts_asked_at_once_both_lead_the_answer(chat: Transcript) -> None:
+    text = await chat.say("Wir sind ein Heimatverein in einem Dorf. Wie viel gibt es beim "
+                          "Heimat-Scheck, und bis wann muss der Antrag da sein?")
+    first, second, third = text.splitlines()[:3]
+    assert first == ("Heimat-Scheck – Frist: 23.10.2027 (in 331 Tagen, unsicher) – "
+                     "Antragsschluss für das laufende Jahr; Förderung: 2.000 € als Festbetrag, "
+                     "Eigenanteil: keiner")
+    # The notes on both facts follow whole, the doubt about the deadline first.
+    assert second.startswith("Achtung, Frist unsicher:")
+    assert third.startswith("Zur Förderung: Die förderfähigen Kosten müssen mindestens 2.000 €")
+    assert text.count("Frist: 23.10.2027") == 1
+    text = await chat.say("Darf eine Gemeinde beim Heimat-Scheck einen Antrag stellen, und wie "
+                          "viel gibt es?")
+    assert text.splitlines()[0].startswith(
+        "Heimat-Scheck – Förderung: 2.000 € als Festbetrag, Eigenanteil: keiner; Nein – nicht "
+        "antragsberechtigt: Kommunen.")

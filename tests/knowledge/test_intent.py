@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.intent import Intent, intent_of
+from bot.knowledge.intent import Intent, also_asked, intent_of
 
 
 @pytest.mark.parametrize(("question", "intent"), [
@@ -101,3 +101,23 @@ from bot.knowledge.intent import Intent, intent_of
 ])
 def test_the_asked_aspect_is_recognised(question: str, intent: Intent) -> None:
     assert intent_of(question) is intent
+
+
+@pytest.mark.parametrize(("question", "first", "also"), [
+    ("Wann ist die nächste Ausschreibung, und wie hoch ist die Förderung?", Intent.AMOUNT,
+     Intent.DEADLINE),
+    ("Heimat-Scheck: wie viel gibt es und bis wann muss der Antrag da sein?", Intent.DEADLINE,
+     Intent.AMOUNT),
+    ("Darf ich als Privatperson einen Antrag stellen und wie viel gibt es?", Intent.AMOUNT,
+     Intent.ELIGIBILITY),
+    # One fact asked; a broad cue ("können wir") is no second question.
+    ("Wie viel können wir beim Heimat-Scheck bekommen?", Intent.AMOUNT, None),
+    # A second cue only in the told context is no second question.
+    ("Die Frist haben wir verpasst. Wie viel gibt es beim Heimat-Scheck?", Intent.AMOUNT, None),
+    # Who advises is no fact for the first line: the card names the office.
+    ("Wer berät uns zum Heimat-Scheck, und wie viel gibt es?", Intent.AMOUNT, None),
+])
+def test_a_second_fact_asked_outright_is_found(question: str, first: Intent,
+                                               also: Intent | None) -> None:
+    assert intent_of(question) is first
+    assert also_asked(question, first) is also
