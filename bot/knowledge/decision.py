@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.knowledge.base import KnowledgeBase, Place
-from bot.knowledge.intent import Intent, asks_definition, intent_of
+from bot.knowledge.intent import Intent, asks_definition, definition_sentence, intent_of
 from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
 from bot.knowledge.models import Programme
 from bot.knowledge.normalize import content_words, fold
@@ -23,6 +23,7 @@ from bot.knowledge.routing import (
     responsible_first,
     responsible_instead,
     serves_elsewhere,
+    sole_office,
 )
 
 Status = Literal["answer", "choices", "unknown"]
@@ -127,6 +128,7 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         candidates = responsible_first(kb, candidates, place) if picked else candidates
     candidates, intent = _term_asked(matcher, candidates, intent, question)
     candidates = _named_programme_first(candidates, intent)
+    candidates = _named_term_defined(matcher, candidates, question)
     if intent is not Intent.DEFINITION:
         # "Watt is'n Zuwendungsbescheid? … ob wir getz anfangen dürfen": asked what the named
         # term means, its explanation comes first, whatever situation the message tells.
@@ -147,6 +149,10 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
         if own:
             # "Hat der Kreis eigene Fördertöpfe?" asked from Rahden: the Kreis's own programme.
             return _answer_with(own, candidates, place, intent)
+    if place is None and intent is Intent.CONTACT and decision.status == "answer":
+        office = sole_office(kb, decision.candidates[0])
+        if office:
+            return _answer_with(office, candidates, None, Intent.CONTACT)
     if place is not None and intent is Intent.CONTACT and decision.status == "answer":
         asked = programme_offices(kb, decision.candidates[0], place)
         if asked:
@@ -181,7 +187,7 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
     return _answer_with(routed, candidates, place, Intent.CONTACT)
 
 
-def _answer_with(first: list[Candidate], candidates: list[Candidate], place: Place,
+def _answer_with(first: list[Candidate], candidates: list[Candidate], place: Place | None,
                  intent: Intent) -> Decision:
     """Answer with ``first``, the other candidates behind them."""
     chosen = {c.entry_id for c in first}
@@ -224,6 +230,25 @@ def _term_asked(matcher: Matcher, candidates: list[Candidate], intent: Intent,
             found = candidates if i == 0 else _swap_first_two(candidates)
             return [replace(found[0], mention=1.0), *found[1:]], Intent.DEFINITION
     return candidates, intent
+
+
+def _named_term_defined(matcher: Matcher, candidates: list[Candidate],
+                        question: str) -> list[Candidate]:
+    """Put a named term first when the message asks what a term means.
+
+    "Beim LWL-Kulturfonds steht Festbetrag. Was bedeutet Festbetragsfinanzierung praktisch?"
+    names the programme only as where the word was read. A sentence asking what the
+    programme is ("Was ist die Heimat-Werkstatt?") keeps the programme first.
+    """
+    asked = definition_sentence(question)
+    if asked is None or len(candidates) < 2 or candidates[0].kind == "begriff":
+        return candidates
+    if matcher.says_name(candidates[0].entry_id, asked):
+        return candidates
+    for i, candidate in enumerate(candidates[1:3], start=1):
+        if candidate.kind == "begriff" and candidate.mention >= FULL_MENTION:
+            return _promote(candidates, i)
+    return candidates
 
 
 def _programme_before_its_office(kb: KnowledgeBase, candidates: list[Candidate],
@@ -327,8 +352,13 @@ def _compares_two(question: str, candidates: list[Candidate]) -> bool:
 
 def _swap_first_two(candidates: list[Candidate]) -> list[Candidate]:
     """Swap the first two candidates' places and scores, so the decision judges the same lead."""
-    top, second = candidates[0], candidates[1]
-    return [replace(second, score=top.score), replace(top, score=second.score), *candidates[2:]]
+    return _promote(candidates, 1)
+
+
+def _promote(candidates: list[Candidate], index: int) -> list[Candidate]:
+    """Move one candidate to the front; the scores keep their places, so the lead is the same."""
+    order = [candidates[index], *candidates[:index], *candidates[index + 1:]]
+    return [replace(c, score=old.score) for c, old in zip(order, candidates, strict=True)]
 
 
 def _named_clearly(candidates: list[Candidate]) -> bool:

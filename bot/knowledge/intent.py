@@ -205,6 +205,17 @@ def asks_definition(question: str) -> bool:
     return _first(_DEFINITION, fold(question)) is not None
 
 
+def definition_sentence(question: str) -> str | None:
+    """Return the (folded) sentence that asks what something means, if one does.
+
+    Only an asked sentence counts when there is one: "… wären für uns von Bedeutung." asks
+    nothing.
+    """
+    sentences = _sentences(question)
+    asked = [s for s in sentences if s.rstrip().endswith("?")] or sentences
+    return next((s for s in asked if _first(_DEFINITION, s) is not None), None)
+
+
 def _sentences(question: str) -> list[str]:
     """Split the folded question into sentences; a question mark always ends one."""
     return [s for s in _SENTENCES.split(fold(question).replace("?", "?\n")) if s.strip()]

@@ -186,3 +186,17 @@ def programme_offices(kb: KnowledgeBase, candidate: Candidate, place: Place) -> 
     found = [kb.get(i) for i in entry.contacts]
     return routed(c for c in found
                   if isinstance(c, Contact) and kb.responsible(c, place.region_id))
+
+
+def sole_office(kb: KnowledgeBase, candidate: Candidate) -> list[Candidate]:
+    """Return the one office of a named programme, for a contact question without a place.
+
+    "Wer ist beim LWL der Ansprechpartner für den Kulturfonds?" asks for the LWL's culture
+    office. A programme with several offices (one per Bezirksregierung) needs the place.
+    """
+    entry = kb.get(candidate.entry_id)
+    if not isinstance(entry, Programme) or candidate.mention < FULL_MENTION:
+        return []
+    if len(entry.contacts) != 1:
+        return []
+    return routed(c for c in (kb.get(entry.contacts[0]),) if isinstance(c, Contact))

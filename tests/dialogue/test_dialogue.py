@@ -465,3 +465,40 @@ async def test_two_facts_asked_at_once_both_lead_the_answer(chat: Transcript) ->
     assert text.splitlines()[0].startswith(
         "Heimat-Scheck – Förderung: 2.000 € als Festbetrag, Eigenanteil: keiner; Nein – nicht "
         "antragsberechtigt: Kommunen.")
+
+
+async def test_a_term_asked_about_beats_the_programme_it_was_read_in(chat: Transcript) -> None:
+    text = await chat.say("Beim LWL-Kulturfonds steht, dass nur als Festbetrag gefördert wird. "
+                          "Was bedeutet Festbetragsfinanzierung praktisch?")
+    assert text.startswith("Festbetragsfinanzierung: ")
+    # Asked what the programme is, the programme stays first.
+    text = await chat.say("Was ist die Heimat-Werkstatt, und gibt es da eine Anteilfinanzierung?")
+    assert text.startswith("Heimat-Werkstatt")
+    # "von Bedeutung" in a told sentence asks nothing about a term.
+    text = await chat.say("Fördert die LWL-Kulturstiftung als Fehlbedarfs- oder als "
+                          "Anteilfinanzierung? Mehreinnahmen wären für uns von Bedeutung.")
+    assert text.startswith("LWL-Kulturstiftung – Förderung: Fehlbedarfsfinanzierung")
+
+
+@pytest.mark.parametrize("question", [
+    "In unserer Gemeinde im Kreis Höxter benötigt der Löschzug eines Ortsteils dringend ein neues "
+    "Fahrzeug. Gibt es hierfür Zuschüsse des Landes, und bei welcher Stelle wäre ein Antrag "
+    "einzureichen?",
+    "Seit wir nach Hamm gezogen sind, suche ich einen Kita-Platz für meinen Sohn, damit ich mich "
+    "mehr im Verein engagieren kann. Wie beantragt man einen Kita-Platz, und gibt es eine Frist?",
+    "Our Kunstverein in Dortmund wants to start a cooperation project with partners from Poland. "
+    "Someone said we should apply at Creative Europe. What are the deadlines there, and how much "
+    "co-financing do we need?",
+    "Wir möchten in Bocholt auf dem Wochenmarkt einen Infostand vom Kulturverein aufbauen. Wer "
+    "genehmigt uns den Platz?",
+])
+async def test_neighbouring_topics_stay_outside(chat: Transcript, question: str) -> None:
+    assert (await chat.say(question)).startswith("Dazu weiß ich leider nichts Sicheres.")
+
+
+async def test_asked_whom_to_contact_a_programmes_one_office_answers(chat: Transcript) -> None:
+    text = await chat.say("Wer ist beim LWL eigentlich der Ansprechpartner für den Kulturfonds?")
+    assert text.startswith("LWL-Kulturabteilung\n")
+    # Several offices (one per Bezirksregierung): without a place the programme names them all.
+    text = await chat.say("Wer ist Ansprechpartner für den Heimat-Scheck?")
+    assert text.startswith("Heimat-Scheck – Ansprechstelle: Bezirksregierung Münster")
