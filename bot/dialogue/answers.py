@@ -72,6 +72,12 @@ def funding_amount(funding: Funding) -> str:
     return ", ".join(p.strip() for p in parts if p.strip())
 
 
+def _without_figures(funding: Funding) -> bool:
+    """Tell whether the funding states no amount and no rate of its own (only its note may)."""
+    return (funding.amount_min is None and funding.amount_max is None
+            and funding.share_max is None)
+
+
 def funding_line(funding: Funding) -> str:
     """Return the card line "Förderung: …"."""
     return "Förderung: " + funding_text(funding)
@@ -175,8 +181,12 @@ def _fact(programme: Programme, today: dt.date, intent: Intent,
         return first.rstrip("."), rest
     if intent is Intent.AMOUNT:
         funding = programme.funding
-        notes = [f"Zur Förderung: {funding.note}"] if funding.note else []
-        return f"Förderung: {_funding_phrase(funding)}", notes
+        if not funding.note:
+            return f"Förderung: {_funding_phrase(funding)}", []
+        if _without_figures(funding):
+            # "Finanzierungsart laut Quelle offen (… 6 € je Kind …)": the note is the fact.
+            return f"Förderung: {funding_text(funding)}", []
+        return f"Förderung: {_funding_phrase(funding)}", [f"Zur Förderung: {funding.note}"]
     return eligibility_answer(programme, question, titled=False) or _who_line(programme), []
 
 

@@ -101,7 +101,8 @@ _EXPLICIT_CUES: Cues = (
     (Intent.CONTACT, ("beraten", "beratung", "ansprechpartner", "ansprechperson", "wer hilft",
                       "who can advise", "contact person", "telefonnummer",
                       "wer kann mir", "mir sagen kann", "uns sagen kann", "eine stelle, die",
-                      "eine stelle die")),
+                      "eine stelle die", "zustandig", "uns helfen", "mir helfen",
+                      "unter die arme")),
     (Intent.ELIGIBILITY, ("wer darf", "wer stellt", "berechtigt", "darf ich",
                           "durfen privat", "durfen kommun", "durfen verein", "konnen kommun",
                           "konnen verein", "konnen privat", "konnen gemeind", "durfen gemeind",
@@ -124,6 +125,9 @@ _STILL = re.compile(r"\bnoch\b.{0,50}\b(beantragen|einreichen|antrag\w* stellen)
 _MAY_WE = re.compile(r"(^|,)\W*(kann|konnen|darf|durfen|fordert|fordern)\b.{0,90}\b("
                      r"beantragen|antrag\w*\b.{0,40}\b(stellen|einreichen)|bewerben|teilnehmen|"
                      r"mitmachen|auch)\b")
+
+# "Wer kann uns in Schwerte helfen?" asks for an office, though "wer kann" asks who may apply.
+_WHO_HELPS = re.compile(r"\bwer\b.{0,40}\b(helfen|unterstutzen|beraten)\b")
 
 # Words that say someone wants money, not which fact they want: "kriegen wir die 2.500 Euro
 # ohne Verein?" asks who may apply, "Euro-für-Euro vom Land – kann unser Verein das direkt
@@ -222,11 +226,14 @@ def _sentences(question: str) -> list[str]:
 
 
 def _explicit(sentence: str) -> Intent | None:
-    return _first(_EXPLICIT, sentence)
+    found = _first(_EXPLICIT, sentence)
+    if found is None and _WHO_HELPS.search(sentence):
+        return Intent.CONTACT
+    return found
 
 
 def _strong(sentence: str) -> Intent | None:
-    found = _first(_EXPLICIT, sentence) or _first(_BROAD, sentence) or _typed(sentence)
+    found = _explicit(sentence) or _first(_BROAD, sentence) or _typed(sentence)
     if found is None and (_BIS_WANN.search(sentence) or _STILL.search(sentence)):
         return Intent.DEADLINE
     if found is None and _MAY_WE.search(sentence):

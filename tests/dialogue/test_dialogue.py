@@ -502,3 +502,23 @@ async def test_asked_whom_to_contact_a_programmes_one_office_answers(chat: Trans
     # Several offices (one per Bezirksregierung): without a place the programme names them all.
     text = await chat.say("Wer ist Ansprechpartner für den Heimat-Scheck?")
     assert text.startswith("Heimat-Scheck – Ansprechstelle: Bezirksregierung Münster")
+
+
+async def test_a_funding_told_only_in_its_note_keeps_the_note_beside_a_second_fact(
+        chat: Transcript) -> None:
+    # The Kulturrucksack's amount is only in its note: the first sentence must still say it.
+    text = await chat.say("Wie viel gibt das Land beim Kulturrucksack pro Kind, und für welches "
+                          "Alter genau?")
+    first = text.splitlines()[0]
+    assert first.startswith("Kulturrucksack NRW – Förderung: Finanzierungsart laut Quelle offen "
+                            "(Das Land zahlt den ausgewählten Kommunen einen Festbetrag von 6 € je "
+                            "Kind")
+    assert first.endswith("; Antrag stellen können: Kommunen mit mehr als 3.500 Kindern von 10 "
+                          "bis 14 Jahren (allein), kleinere Kommunen im Verbund, z. B. über den "
+                          "Kreis")
+
+
+async def test_who_is_responsible_for_a_place_is_a_contact_question(chat: Transcript) -> None:
+    text = await chat.say("Wer ist für Gescher zuständig, wenn wir als Verein Kulturförderung "
+                          "suchen?")
+    assert text.startswith("Für Gescher ist zuständig:\n\nKulturbüro Münsterland")

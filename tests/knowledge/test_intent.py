@@ -30,6 +30,12 @@ from bot.knowledge.intent import Intent, also_asked, intent_of
     ("Wir haben 8.000 Euro Budget und viele Ideen. Wer kann uns beraten?", Intent.CONTACT),
     ("Wer ist die Contact Person für Kulturförderung bei uns im Kreis?", Intent.CONTACT),
     ("Gibt es beim Kreis eine Stelle, die mir sagen kann, welche Töpfe passen?", Intent.CONTACT),
+    # "als Verein", "wer kann" ask who may apply, but not beside "zuständig" or "helfen".
+    ("Wer ist für Gescher zuständig, wenn wir als Verein Kulturförderung suchen?",
+     Intent.CONTACT),
+    ("Wer kann uns in Schwerte helfen? Wir wollen ein Stadtteilfest machen.", Intent.CONTACT),
+    ("Heimatverein Schöppingen hier – wer kann uns bei Förderanträgen unter die Arme greifen?",
+     Intent.CONTACT),
     # Wanting money ("Euro", "kricht") is no amount question when the sentence asks who.
     ("Dat mit dem Euro-für-Euro vom Land – kann unser Verein dat direkt kriegen?",
      Intent.ELIGIBILITY),
