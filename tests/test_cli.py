@@ -101,7 +101,8 @@ def test_kb_schema_is_json_schema_with_all_kinds(capsys: pytest.CaptureFixture[s
     schema = json.loads(capsys.readouterr().out)
     assert schema["$schema"].startswith("https://json-schema.org/")
     kinds = {d for d in schema["discriminator"]["mapping"]}
-    assert kinds == {"programm", "kontakt", "begriff", "regionen", "synonyme", "ausserhalb"}
+    assert kinds == {"programm", "kontakt", "begriff", "regionen", "synonyme", "ausserhalb",
+                     "fragen"}
 
 
 def test_wheel_ships_the_knowledge(tmp_path: Path) -> None:
@@ -139,7 +140,8 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
     assert set(report) == {"Katalog", "Blind, Kalibrierung", "Blind, Kalibrierung 2",
                            "Blind, Kalibrierung 3", "Blind, Kalibrierung 4",
                            "Blind, Kalibrierung 5", "Blind, Kalibrierung 6",
-                           "Blind, Kalibrierung Orte", "Blind, Prüfung", "Blind, Abschluss",
+                           "Blind, Kalibrierung 7", "Blind, Kalibrierung Orte",
+                           "Blind, Kalibrierung Lang", "Blind, Prüfung", "Blind, Abschluss",
                            "Blind, Neu", "Blind, Schluss", "Blind, Ende", "Blind, Winter",
                            "Blind, Dezember", "Blind, Advent", "Blind, Nikolaus"}
     assert report["Blind, Nikolaus"]["cut_texts"] == 0

@@ -1,11 +1,11 @@
 """``foerderlotse kb eval``: answer quality on the labelled question sets.
 
 Without ``--questions`` it measures the shipped sets: the catalogue (a regression set), the
-blind calibration parts (five, and "Winter" after its one held-out measurement), and seven
-blind held-out parts, whose figures are the honest ones ("Abschluss", "Neu" and "Schluss" were
-written after the decision was fitted, "Schluss" by new writers after every change of its
-session, and measured once; "Ende", "Dezember" and "Advent" were written and committed
-unmeasured in a session and first measured at its end).
+blind calibration sets (``knowledge/fragen/``: the decision was tuned on them and the question
+memory learns from them, so their figures are training figures), and the blind held-out sets
+(``tests/data/eval``), whose figures are the honest ones: each was written by writers who
+never saw the knowledge, and measured once, at the end of the session that wrote it, before
+anyone read its questions. The last set is broken down by style and aspect.
 """
 
 from __future__ import annotations
@@ -21,19 +21,25 @@ from bot.dialogue.core import Dialogue
 from bot.dialogue.evaluation import Report, evaluate, load_questions
 from bot.dialogue.messages import ChatRef, Reply
 from bot.knowledge.decision import Decision
+from bot.settings import shipped_knowledge_dir
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 _CHAT = ChatRef("cli", "eval")
+# "fragen/…" is a calibration set: labelled questions inside the shipped knowledge, which the
+# question memory learns from (its figures are training figures). The rest are test data.
+_CALIBRATION = "fragen/"
 SETS = (
     ("Katalog", "questions.yaml"),
-    ("Blind, Kalibrierung", "eval/blind-kalibrierung.yaml"),
-    ("Blind, Kalibrierung 2", "eval/blind-kalibrierung-2.yaml"),
-    ("Blind, Kalibrierung 3", "eval/blind-kalibrierung-3.yaml"),
-    ("Blind, Kalibrierung 4", "eval/blind-kalibrierung-4.yaml"),
-    ("Blind, Kalibrierung 5", "eval/blind-kalibrierung-5.yaml"),
-    ("Blind, Kalibrierung 6", "eval/blind-kalibrierung-6.yaml"),
-    ("Blind, Kalibrierung Orte", "eval/blind-kalibrierung-orte.yaml"),
-    ("Blind, Winter", "eval/blind-winter.yaml"),
+    ("Blind, Kalibrierung", "fragen/blind-kalibrierung.yaml"),
+    ("Blind, Kalibrierung 2", "fragen/blind-kalibrierung-2.yaml"),
+    ("Blind, Kalibrierung 3", "fragen/blind-kalibrierung-3.yaml"),
+    ("Blind, Kalibrierung 4", "fragen/blind-kalibrierung-4.yaml"),
+    ("Blind, Kalibrierung 5", "fragen/blind-kalibrierung-5.yaml"),
+    ("Blind, Kalibrierung 6", "fragen/blind-kalibrierung-6.yaml"),
+    ("Blind, Kalibrierung 7", "fragen/blind-kalibrierung-7.yaml"),
+    ("Blind, Kalibrierung Orte", "fragen/blind-kalibrierung-orte.yaml"),
+    ("Blind, Kalibrierung Lang", "fragen/blind-kalibrierung-lang.yaml"),
+    ("Blind, Winter", "fragen/blind-winter.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
     ("Blind, Neu", "eval/blind-neu.yaml"),
@@ -55,6 +61,13 @@ def data_dir() -> Path:
     """Return the question sets: inside the wheel, or the source checkout's tests/data."""
     packaged = _PACKAGE / "_questions"
     return packaged if packaged.is_dir() else _PACKAGE.parent / "tests" / "data"
+
+
+def set_path(file: str) -> Path:
+    """Return where a shipped question set lives: the knowledge's ``fragen/`` or test data."""
+    if file.startswith(_CALIBRATION):
+        return shipped_knowledge_dir() / file
+    return data_dir() / file
 
 
 def register(sub: Any) -> None:
@@ -81,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the figures per question set, and the last set's figures per style and aspect."""
     dialogue = build_dialogue(args)
     sets = [("Datei", Path(args.questions))] if args.questions else [
-        (name, data_dir() / file) for name, file in SETS]
+        (name, set_path(file)) for name, file in SETS]
     reports = {name: measure(dialogue, path) for name, path in sets}
     if args.json:
         print(json.dumps({k: r.summary() for k, r in reports.items()}, ensure_ascii=False,

@@ -25,9 +25,8 @@ from bot.dialogue.formats import sentences
 from bot.dialogue.messages import Reply
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.decision import Decision
-from bot.knowledge.places import find_place
+from bot.knowledge.places import label_ids
 
-PLACE_LABEL = "ort:"
 # The fact a one-aspect question asks for, as it must appear in the answer's first sentence.
 _FACTS = {
     "frist": re.compile(r"\d{1,2}\.\d{1,2}\.|laufend|keine feste Frist|nach Aufruf|vorbei"),
@@ -124,7 +123,10 @@ def load_questions(*paths: Path) -> list[Labelled]:
     """Read one or more labelled question files."""
     found = []
     for path in paths:
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # A knowledge file of labelled questions ("kind: fragen") or a plain list of them.
+        items = data.get("fragen", []) if isinstance(data, dict) else data or []
+        for item in items:
             expected = item.get("erwartet")
             ids = () if expected is None else (expected,) if isinstance(expected, str) else expected
             found.append(Labelled(str(item["frage"]), tuple(ids), str(item.get("stil") or ""),
@@ -134,15 +136,7 @@ def load_questions(*paths: Path) -> list[Labelled]:
 
 def resolve(kb: KnowledgeBase, labels: Iterable[str]) -> set[str]:
     """Turn labels into entry ids; ``ort:Brakel`` means any office responsible for Brakel."""
-    ids: set[str] = set()
-    for label in labels:
-        if not label.startswith(PLACE_LABEL):
-            ids.add(label)
-            continue
-        place, _ = find_place(label[len(PLACE_LABEL):], kb.places)
-        if place is not None:
-            ids.update(c.id for c in kb.contacts_for(place.region_id))
-    return ids
+    return label_ids(kb, labels)
 
 
 def first_sentence(text: str) -> str:

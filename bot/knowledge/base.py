@@ -50,6 +50,8 @@ class KnowledgeBase:
     outside_words: dict[str, str] = field(default_factory=dict)
     # Topics that stay out even when the question names an entry ("Heimat-Scheck in Hessen").
     outside_strict: set[str] = field(default_factory=set)
+    # Labelled questions people asked (question, expected labels; none: out of scope).
+    questions: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._places: dict[str, Place] = {}

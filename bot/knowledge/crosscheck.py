@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.models import Contact, Programme, RegionsFile, Term
+from bot.knowledge.models import Contact, Programme, QuestionsFile, RegionsFile, Term
+from bot.knowledge.places import PLACE_LABEL, find_place
 from bot.knowledge.problems import Problem
 from bot.knowledge.yamlsource import SourceDocument
 
@@ -23,7 +24,24 @@ def cross_check(kb: KnowledgeBase, origins: list[Origin], today: dt.date) -> lis
     for model, file, source in origins:
         problems.extend(_references(known, model, file, source))
         problems.extend(_dates(model, file, source, today))
+        if isinstance(model, QuestionsFile):
+            problems.extend(_question_labels(kb, model, file, source))
     return problems
+
+
+def _question_labels(kb: KnowledgeBase, model: QuestionsFile, file: str,
+                     source: SourceDocument) -> Iterator[Problem]:
+    """Every label of a labelled question names an entry, or a place the knowledge knows."""
+    for i, question in enumerate(model.fragen):
+        for label in question.labels:
+            if label.startswith(PLACE_LABEL):
+                place, _ = find_place(label[len(PLACE_LABEL):], kb.places)
+                if place is None:
+                    yield Problem(file, source.line_of(("fragen", i, "erwartet")),
+                                  f"Unbekannter Ort „{label[len(PLACE_LABEL):]}“ bei „erwartet“")
+            elif label not in kb.entries:
+                yield Problem(file, source.line_of(("fragen", i, "erwartet")),
+                              f"Unbekannter Eintrag „{label}“ bei „erwartet“")
 
 
 def _duplicates(origins: list[Origin]) -> Iterator[Problem]:

@@ -28,6 +28,7 @@ from bot.knowledge.models import (
     Entry,
     OutsideFile,
     Programme,
+    QuestionsFile,
     Region,
     RegionsFile,
     SynonymsFile,
@@ -224,6 +225,7 @@ def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
     outside: dict[str, str] = {}
     strict: set[str] = set()
     ambiguous: list[str] = []
+    questions: list[tuple[str, tuple[str, ...]]] = []
     for item in parsed:
         model = item.model
         if isinstance(model, Programme | Contact | Term):
@@ -239,5 +241,7 @@ def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
                 outside.update(dict.fromkeys(topic.words, topic.topic))
                 if topic.strict:
                     strict.add(topic.topic)
+        elif isinstance(model, QuestionsFile):
+            questions.extend((q.frage, q.labels) for q in model.fragen)
     return KnowledgeBase(entries, regions, groups, outside_words=outside,
-                         outside_strict=strict, ambiguous_names=ambiguous)
+                         outside_strict=strict, ambiguous_names=ambiguous, questions=questions)

@@ -182,9 +182,38 @@ class OutsideFile(BaseModel):
     topics: list[OutsideTopic] = Field(min_length=1)
 
 
+class LabelledQuestion(BaseModel):
+    """A question people asked, and the entries that answer it (none: outside the knowledge)."""
+
+    model_config = _STRICT
+    frage: Text
+    erwartet: list[Text] | Text | None = Field(
+        None, description="Kennung(en) der richtigen Einträge, „ort:<Ort>“ für die zuständige "
+                          "Stelle, oder leer, wenn die Frage außerhalb des Wissens liegt")
+    # Only for the evaluation's breakdown (tests/data/eval/README.md); may stay empty.
+    stil: str | None = None
+    aspekt: str | None = None
+    autor: str | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Return the expected labels as a tuple (empty: out of scope)."""
+        if self.erwartet is None:
+            return ()
+        return (self.erwartet,) if isinstance(self.erwartet, str) else tuple(self.erwartet)
+
+
+class QuestionsFile(BaseModel):
+    """Questions people asked, labelled: the bot trusts a match that similar questions share."""
+
+    model_config = _STRICT
+    kind: Literal["fragen"]
+    fragen: list[LabelledQuestion] = Field(min_length=1)
+
+
 Entry = Programme | Contact | Term
 Document = Annotated[
-    Programme | Contact | Term | RegionsFile | SynonymsFile | OutsideFile,
+    Programme | Contact | Term | RegionsFile | SynonymsFile | OutsideFile | QuestionsFile,
     Field(discriminator="kind"),
 ]
 MODELS: dict[str, type[BaseModel]] = {
@@ -194,6 +223,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "regionen": RegionsFile,
     "synonyme": SynonymsFile,
     "ausserhalb": OutsideFile,
+    "fragen": QuestionsFile,
 }
 
 

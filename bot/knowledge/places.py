@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterable, Mapping
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge.base import Place
+from bot.knowledge.base import KnowledgeBase, Place
 from bot.knowledge.normalize import STOPWORDS, exact_words, stem, words
 
+# A label "ort:Brakel" in a question file: any office responsible for Brakel is right.
+PLACE_LABEL = "ort:"
 _MAX_WORDS = 3
 _FUZZY_CUTOFF = 88
 _GENERIC = {"kreis", "stadt", "gemeinde", "region", "bezirk", "land"}
@@ -79,3 +81,16 @@ def _without(tokens: list[str], start: int, size: int) -> list[str]:
     if start > 0 and tokens[start - 1] in _GENERIC:
         rest = tokens[: start - 1] + tokens[start + size :]
     return rest
+
+
+def label_ids(kb: KnowledgeBase, labels: Iterable[str]) -> set[str]:
+    """Turn question labels into entry ids; ``ort:Brakel`` means any office for Brakel."""
+    ids: set[str] = set()
+    for label in labels:
+        if not label.startswith(PLACE_LABEL):
+            ids.add(label)
+            continue
+        place, _ = find_place(label[len(PLACE_LABEL):], kb.places)
+        if place is not None:
+            ids.update(c.id for c in kb.contacts_for(place.region_id))
+    return ids

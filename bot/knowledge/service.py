@@ -13,9 +13,11 @@ from bot.knowledge.decision import Decision, Thresholds, decide
 from bot.knowledge.index import Document, Index
 from bot.knowledge.loader import load_directory
 from bot.knowledge.matcher import Matcher
+from bot.knowledge.memory import OUTSIDE, QuestionMemory
 from bot.knowledge.models import Contact, Entry, Programme
 from bot.knowledge.normalize import synonym_map
 from bot.knowledge.outside import Outside
+from bot.knowledge.places import label_ids
 
 
 def document_of(entry: Entry) -> Document:
@@ -44,6 +46,7 @@ class Knowledge:
     matcher: Matcher
     thresholds: Thresholds
     outside: Outside
+    memory: QuestionMemory
 
     @classmethod
     @building
@@ -52,7 +55,8 @@ class Knowledge:
         synonyms = synonym_map(base.synonym_groups)
         index = Index((document_of(e) for e in base.entries.values()), synonyms)
         outside = Outside(base.outside_words, base.outside_strict)
-        return cls(base, Matcher(index), thresholds or Thresholds(), outside)
+        return cls(base, Matcher(index), thresholds or Thresholds(), outside,
+                   QuestionMemory(remembered(base)))
 
     @classmethod
     def load(cls, root: Path, today: dt.date) -> Knowledge:
@@ -69,7 +73,8 @@ class Knowledge:
 
     def ask(self, question: str) -> Decision:
         """Decide how to answer ``question``."""
-        return decide(self.base, self.matcher, self.outside, question, self.thresholds)
+        return decide(self.base, self.matcher, self.outside, question, self.thresholds,
+                      self.memory)
 
     def find(self, name: str, kind: str | None = None) -> Entry | None:
         """Return the best entry for a name typed in a command, or None if unclear."""
@@ -79,3 +84,15 @@ class Knowledge:
                     return self.base.get(candidate.entry_id)
                 return None
         return None
+
+
+def remembered(base: KnowledgeBase) -> list[tuple[str, str]]:
+    """Return the labelled questions with one right entry (or none: out of scope)."""
+    found = []
+    for question, labels in base.questions:
+        ids = label_ids(base, labels)
+        if not labels:
+            found.append((question, OUTSIDE))
+        elif len(ids) == 1:
+            found.append((question, ids.pop()))
+    return found

@@ -44,6 +44,7 @@ from bot.knowledge.crosscheck import cross_check
 from bot.knowledge.decision import Thresholds
 from bot.knowledge.index import Index
 from bot.knowledge.matcher import Matcher
+from bot.knowledge.memory import QuestionMemory
 from bot.knowledge.outside import Outside
 from bot.knowledge.service import Knowledge
 from tests.bench import synthetic
@@ -276,7 +277,7 @@ def measure(n: int, args: argparse.Namespace, base_dir: Path) -> Run:
         f"top-1 {fmt_pct(sum(run.hits), len(run.hits))}")
     # The whole decision as the bot runs it: ranking, place, intent, out-of-scope words and
     # the calibrated model. Its extra cost over the ranking is what the decision adds.
-    knowledge = Knowledge(kb, matcher, Thresholds(), Outside(kb.outside_words))
+    knowledge = Knowledge(kb, matcher, Thresholds(), Outside(kb.outside_words), QuestionMemory([]))
     for q in questions:
         t0 = clock()
         knowledge.ask(q.text)

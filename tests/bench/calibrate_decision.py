@@ -30,18 +30,14 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from bot.dialogue.evaluation import Labelled, load_questions, resolve
 from bot.knowledge.decision import Thresholds, features
 from bot.knowledge.intent import Intent
+from bot.knowledge.memory import QuestionMemory
 from bot.knowledge.service import Knowledge
 from bot.settings import shipped_knowledge_dir
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-CALIBRATION = (DATA / "eval" / "blind-kalibrierung.yaml",
-               DATA / "eval" / "blind-kalibrierung-2.yaml",
-               DATA / "eval" / "blind-kalibrierung-3.yaml",
-               DATA / "eval" / "blind-kalibrierung-4.yaml",
-               DATA / "eval" / "blind-kalibrierung-5.yaml",
-               DATA / "eval" / "blind-kalibrierung-6.yaml",
-               DATA / "eval" / "blind-kalibrierung-orte.yaml",
-               DATA / "eval" / "blind-winter.yaml", DATA / "questions.yaml")
+# The calibration sets live in the shipped knowledge (knowledge/fragen/), the catalogue here.
+CALIBRATION = (*sorted((DATA.parents[1] / "knowledge" / "fragen").glob("*.yaml")),
+               DATA / "questions.yaml")
 # Every score-based decision comes out as "choices", so that its candidates are the ones
 # the model will judge; routed place questions ("answer") are left out, they do not use it.
 _PROBE = Thresholds(answer=2.0, choices=0.0, floor=0.0)
@@ -59,7 +55,9 @@ def samples(knowledge: Knowledge, questions: list[Labelled]) -> Samples:
     """
     xs, ys, oos = [], [], []
     rejected = 0
-    probe = Knowledge(knowledge.base, knowledge.matcher, _PROBE, knowledge.outside)
+    # The model alone: the question memory would turn hesitant probes into answers.
+    probe = Knowledge(knowledge.base, knowledge.matcher, _PROBE, knowledge.outside,
+                      QuestionMemory([]))
     for item in questions:
         decision = probe.ask(item.question)
         expected = resolve(knowledge.base, item.expected)

@@ -71,7 +71,7 @@ def test_unknown_kind_names_the_allowed_ones(tmp_path: Path) -> None:
     result = load_directory(tmp_path, TODAY)
     assert str(result.problems[0]).endswith(
         "x.yaml:1: Unbekannte Art „rezept“ – erlaubt: "
-        "programm, kontakt, begriff, regionen, synonyme, ausserhalb")
+        "programm, kontakt, begriff, regionen, synonyme, ausserhalb, fragen")
 
 
 def test_anchors_are_refused_instead_of_expanded(tmp_path: Path) -> None:
@@ -192,3 +192,30 @@ def test_the_same_check_date_on_most_entries_is_called_a_bulk_stamp(tmp_path: Pa
     assert len(stamps) == 1
     assert re.match(r"Hinweis: (\d+) von \1 Einträgen tragen dasselbe Prüfdatum 26\.11\.2026",
                     stamps[0]), stamps[0]
+
+
+def test_labelled_questions_name_known_entries_and_places(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "mini", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "fragen.yaml").write_text(
+        "kind: fragen\n"
+        "fragen:\n"
+        "  - frage: wie viel gibt es beim test scheck\n"
+        "    erwartet: [test-scheck]\n"
+        "  - frage: wer hilft in Höxter\n"
+        "    erwartet: ort:Höxter\n"
+        "  - frage: gibt es Kindergeld\n"
+        "    erwartet: null\n"
+        "  - frage: wer hilft in Atlantis\n"
+        "    erwartet: ort:Atlantis\n"
+        "  - frage: was ist der Heimat-Scheck\n"
+        "    erwartet: [heimat-scheck]\n", encoding="utf-8")
+    result = load_directory(tmp_path, TODAY)
+    found = [str(p).split("/")[-1] for p in result.problems]
+    assert found == ["fragen.yaml:10: Unbekannter Ort „Atlantis“ bei „erwartet“",
+                     "fragen.yaml:12: Unbekannter Eintrag „heimat-scheck“ bei „erwartet“"]
+    (tmp_path / "fragen.yaml").write_text(
+        "kind: fragen\nfragen:\n  - frage: wer hilft in Höxter\n    erwartet: ort:Höxter\n",
+        encoding="utf-8")
+    result = load_directory(tmp_path, TODAY)
+    assert result.knowledge is not None
+    assert result.knowledge.questions == [("wer hilft in Höxter", ("ort:Höxter",))]

@@ -1,0 +1,84 @@
+"""Remember labelled questions people asked, and tell which entry similar questions had.
+
+The ranking judges a question by the knowledge's own words; a long message in dialect or
+half in English fits its entry less well than a question in the knowledge's style, and the
+decision then hesitates. Questions people really asked, labelled with their entry
+(``knowledge/fragen/``), show how such messages look. When the most similar of them mostly
+point to the entry the ranking put first, that agreement is evidence of its own.
+
+The similarity is TF-IDF cosine over the matcher's stems (sublinear term frequency, smoothed
+idf, unit-length vectors), the same recipe as scikit-learn's ``TfidfVectorizer``; written
+out here because it is twenty lines and the bot should not need NumPy and SciPy for them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.knowledge.normalize import content_stems
+
+# The vote of the nearest questions: five, weighted by similarity.
+NEIGHBOURS = 5
+# A label for questions outside the knowledge: they vote against every entry.
+OUTSIDE = ""
+
+Vector = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Vote:
+    """The entry most similar questions had, and its share of their summed similarity."""
+
+    entry_id: str
+    share: float
+
+
+class QuestionMemory:
+    """Nearest labelled questions by TF-IDF cosine similarity."""
+
+    def __init__(self, questions: Iterable[tuple[str, str]]) -> None:
+        """Index ``(question, entry id)`` pairs; the id :data:`OUTSIDE` marks out of scope."""
+        found = [(_terms(q), label) for q, label in questions]
+        found = [(terms, label) for terms, label in found if terms]
+        documents = Counter(term for terms, _ in found for term in terms)
+        total = len(found)
+        self._idf = {t: math.log((1 + total) / (1 + n)) + 1.0 for t, n in documents.items()}
+        self._labels = [label for _, label in found]
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for number, (terms, _) in enumerate(found):
+            for term, weight in self._vector(terms).items():
+                self._postings[term].append((number, weight))
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def vote(self, question: str) -> Vote | None:
+        """Return the label the nearest questions share most, or None without neighbours."""
+        query = self._vector(_terms(question))
+        similarity: dict[int, float] = defaultdict(float)
+        for term, weight in query.items():
+            for number, other in self._postings.get(term, ()):
+                similarity[number] += weight * other
+        nearest = sorted(similarity.items(), key=lambda item: (-item[1], item[0]))[:NEIGHBOURS]
+        votes: dict[str, float] = defaultdict(float)
+        for number, score in nearest:
+            votes[self._labels[number]] += score
+        total = sum(votes.values())
+        if total <= 0:
+            return None
+        label, score = max(votes.items(), key=lambda item: item[1])
+        return Vote(label, score / total)
+
+    def _vector(self, terms: Counter[str]) -> Vector:
+        """Return the unit-length TF-IDF vector of ``terms`` (unknown terms left out)."""
+        raw = {t: (1.0 + math.log(n)) * self._idf[t] for t, n in terms.items() if t in self._idf}
+        norm = math.sqrt(sum(w * w for w in raw.values()))
+        return {t: w / norm for t, w in raw.items()} if norm else {}
+
+
+def _terms(question: str) -> Counter[str]:
+    """Count the question's stems; figures ("500", "2026") say nothing about the topic."""
+    return Counter(t for t in content_stems(question) if not t.isdigit())

@@ -1,0 +1,62 @@
+"""Labelled questions people asked: similar ones vouch for a hesitant match (issue #10)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.knowledge.memory import OUTSIDE, QuestionMemory, Vote
+from bot.knowledge.service import Knowledge
+
+# The ranking puts the Anteilfinanzierung first but hesitates between it and the programme
+# the message names ("Meinten Sie …?").
+HESITANT = ("Im Merkblatt zur Heimat-Werkstatt ist von Anteilfinanzierung die Rede. Können Sie "
+            "den Begriff kurz erklären?")
+SIMILAR = ("Im Merkblatt steht Anteilfinanzierung, können Sie das erklären?",
+           "Was ist mit Anteilfinanzierung im Merkblatt gemeint?",
+           "Anteilfinanzierung – was heißt der Begriff?")
+
+
+def test_the_nearest_questions_vote_by_similarity() -> None:
+    memory = QuestionMemory([
+        ("Wie viel gibt es beim Heimat-Scheck?", "heimat-scheck"),
+        ("Heimat-Scheck Höhe des Zuschusses", "heimat-scheck"),
+        ("Wann endet die Frist beim LWL-Kulturfonds?", "lwl-kulturfonds"),
+        ("Gibt es Kindergeld für meine Tochter?", OUTSIDE),
+    ])
+    assert len(memory) == 4
+    vote = memory.vote("wie hoch ist der zuschuss beim heimat scheck")
+    assert vote is not None
+    assert vote.entry_id == "heimat-scheck"
+    assert 0.5 < vote.share <= 1.0
+    assert memory.vote("Kindergeld Tochter") == Vote(OUTSIDE, 1.0)
+    # No shared word: no neighbour, no vote.
+    assert memory.vote("Öffnungszeiten Freibad") is None
+    assert QuestionMemory([]).vote("Heimat-Scheck") is None
+    # Figures name no topic: "Quatschprogramm 500" is like no question about 500 Euro.
+    assert QuestionMemory([("Gibt es 500 Euro?", "heimat-scheck")]).vote(
+        "Quatschprogramm 500") is None
+
+
+@pytest.mark.parametrize(("remembered", "status"), [
+    ([(q, "anteilfinanzierung") for q in SIMILAR], "answer"),
+    # Similar questions that had another entry, or were out of scope, vouch for nothing.
+    ([(q, "heimat-werkstatt") for q in SIMILAR], "choices"),
+    ([(q, OUTSIDE) for q in SIMILAR], "choices"),
+    ([], "choices"),
+])
+def test_similar_labelled_questions_turn_a_hesitant_match_into_an_answer(
+        shipped: Knowledge, remembered: list[tuple[str, str]], status: str) -> None:
+    knowledge = dataclasses.replace(shipped, memory=QuestionMemory(remembered))
+    decision = knowledge.ask(HESITANT)
+    assert decision.status == status
+    assert decision.candidates[0].entry_id == "anteilfinanzierung"
+
+
+def test_a_question_outside_the_knowledge_stays_unanswered_whatever_is_remembered(
+        shipped: Knowledge) -> None:
+    question = "Gibt es Kindergeld für Vereinsmitglieder?"
+    knowledge = dataclasses.replace(shipped, memory=QuestionMemory(
+        [(question, "uebungsleiterpauschale")] * 3))
+    assert knowledge.ask(question).status == "unknown"
