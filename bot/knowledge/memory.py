@@ -22,6 +22,9 @@ from bot.knowledge.normalize import content_stems
 
 # The vote of the nearest questions: five, weighted by similarity.
 NEIGHBOURS = 5
+# One known word ("heimat") finds the questions that used it most, not similar ones: the vote
+# would only say which entry is asked about most often.
+MIN_TERMS = 2
 # A label for questions outside the knowledge: they vote against every entry.
 OUTSIDE = ""
 
@@ -58,6 +61,8 @@ class QuestionMemory:
     def vote(self, question: str) -> Vote | None:
         """Return the label the nearest questions share most, or None without neighbours."""
         query = self._vector(_terms(question))
+        if len(query) < MIN_TERMS:
+            return None
         similarity: dict[int, float] = defaultdict(float)
         for term, weight in query.items():
             for number, other in self._postings.get(term, ()):

@@ -33,7 +33,10 @@ def test_the_nearest_questions_vote_by_similarity() -> None:
     assert memory.vote("Kindergeld Tochter") == Vote(OUTSIDE, 1.0)
     # No shared word: no neighbour, no vote.
     assert memory.vote("Öffnungszeiten Freibad") is None
-    assert QuestionMemory([]).vote("Heimat-Scheck") is None
+    assert QuestionMemory([]).vote("Heimat-Scheck Frist") is None
+    # One known word finds the entry asked about most often, not a similar question.
+    assert memory.vote("Heimat-Scheck") is not None
+    assert memory.vote("heimat") is None
     # Figures name no topic: "Quatschprogramm 500" is like no question about 500 Euro.
     assert QuestionMemory([("Gibt es 500 Euro?", "heimat-scheck")]).vote(
         "Quatschprogramm 500") is None
