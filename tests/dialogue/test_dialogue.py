@@ -522,3 +522,11 @@ async def test_who_is_responsible_for_a_place_is_a_contact_question(chat: Transc
     text = await chat.say("Wer ist für Gescher zuständig, wenn wir als Verein Kulturförderung "
                           "suchen?")
     assert text.startswith("Für Gescher ist zuständig:\n\nKulturbüro Münsterland")
+
+
+async def test_asked_which_office_the_place_gets_its_office(chat: Transcript) -> None:
+    text = await chat.say("Unser Heimatverein aus Lippstadt will ein Projekt im Rahmen des "
+                          "Regionalen Kulturprogramms einreichen. Wir haben gehört, dass man "
+                          "vorher mit einem regionalen Büro sprechen sollte. Welches Büro ist das "
+                          "für den Kreis Soest, und wo sitzt es?")
+    assert text.startswith("Für Kreis Soest ist zuständig:\n\nKulturregion Hellweg")

@@ -36,6 +36,10 @@ from bot.knowledge.intent import Intent, also_asked, intent_of
     ("Wer kann uns in Schwerte helfen? Wir wollen ein Stadtteilfest machen.", Intent.CONTACT),
     ("Heimatverein Schöppingen hier – wer kann uns bei Förderanträgen unter die Arme greifen?",
      Intent.CONTACT),
+    ("Welches Büro ist das für den Kreis Soest, und wo sitzt es?", Intent.CONTACT),
+    ("Gibt es beim LWL eine zentrale Stelle für Kulturförderung, bei der ich vorher anrufen "
+     "kann?", Intent.CONTACT),
+    ("Bei welcher Stelle im Kreis Herford fragt man nach Zuschüssen?", Intent.CONTACT),
     # Wanting money ("Euro", "kricht") is no amount question when the sentence asks who.
     ("Dat mit dem Euro-für-Euro vom Land – kann unser Verein dat direkt kriegen?",
      Intent.ELIGIBILITY),
