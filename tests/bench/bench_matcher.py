@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import datetime as dt
 import gc
 import hashlib
 import math
@@ -47,6 +48,7 @@ from bot.knowledge.matcher import Matcher
 from bot.knowledge.memory import QuestionMemory
 from bot.knowledge.outside import Outside
 from bot.knowledge.service import Knowledge
+from bot.settings import shipped_knowledge_dir
 from tests.bench import synthetic
 
 NS_PER_MS = 1_000_000
@@ -55,6 +57,12 @@ WARMUP_QUERIES = 20
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def shipped_memory() -> QuestionMemory:
+    """Return the question memory of the shipped knowledge (2,416 labelled questions)."""
+    today = dt.datetime.now(dt.UTC).date()
+    return Knowledge.load(shipped_knowledge_dir(), today).memory
 
 
 def build_index(kb: KnowledgeBase) -> Index:
@@ -275,9 +283,11 @@ def measure(n: int, args: argparse.Namespace, base_dir: Path) -> Run:
             run.misses.append((q.text, entries[q.entry_number].title, got))
     log(f"  matcher: median {fmt_ms(run.median)}, p99 {fmt_ms(run.p99)}, "
         f"top-1 {fmt_pct(sum(run.hits), len(run.hits))}")
-    # The whole decision as the bot runs it: ranking, place, intent, out-of-scope words and
-    # the calibrated model. Its extra cost over the ranking is what the decision adds.
-    knowledge = Knowledge(kb, matcher, Thresholds(), Outside(kb.outside_words), QuestionMemory([]))
+    # The whole decision as the bot runs it: ranking, place, intent, out-of-scope words, the
+    # calibrated model and the question memory (the shipped labelled questions: their ids are
+    # not the synthetic ones, so it never vouches, but every hesitant question pays its vote).
+    # Its extra cost over the ranking is what the decision adds.
+    knowledge = Knowledge(kb, matcher, Thresholds(), Outside(kb.outside_words), shipped_memory())
     for q in questions:
         t0 = clock()
         knowledge.ask(q.text)
