@@ -138,6 +138,7 @@ _WEAK_CUES: Cues = (
                      "wat gibt", "zuschuss gibt", "kostet")),
 )
 _SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 _CUE_TYPO = 85  # "beratnug" still asks for advice
 
 
@@ -208,6 +209,12 @@ def also_asked(question: str, first: Intent) -> Intent | None:
 def asks_definition(question: str) -> bool:
     """Tell whether the question asks what something means, whatever else it asks first."""
     return _first(_DEFINITION, fold(question)) is not None
+
+
+def asked_sentences(question: str) -> str:
+    """Return the question's asked sentences (ending in "?"), or the question when none is."""
+    found = [s for s in _SENTENCE_SPLIT.split(question) if s.rstrip().endswith("?")]
+    return " ".join(found) if found else question
 
 
 def definition_sentence(question: str) -> str | None:

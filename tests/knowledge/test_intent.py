@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.intent import Intent, also_asked, intent_of
+from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
 
 
 @pytest.mark.parametrize(("question", "intent"), [
@@ -131,3 +131,10 @@ def test_a_second_fact_asked_outright_is_found(question: str, first: Intent,
                                                also: Intent | None) -> None:
     assert intent_of(question) is first
     assert also_asked(question, first) is also
+
+
+def test_the_asked_sentences_of_a_message_are_found() -> None:
+    assert asked_sentences("Wir sind ein Verein. Wie viel gibt es? Und bis wann? Danke.") == (
+        "Wie viel gibt es? Und bis wann?")
+    assert asked_sentences("wie viel gibt es beim heimatscheck") == (
+        "wie viel gibt es beim heimatscheck")

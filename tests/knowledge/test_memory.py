@@ -59,6 +59,19 @@ def test_similar_labelled_questions_turn_a_hesitant_match_into_an_answer(
     assert decision.candidates[0].entry_id == first
 
 
+def test_the_asked_sentence_votes_when_the_context_outvotes_it(shipped: Knowledge) -> None:
+    context = "Unser Heimatverein plant eine Ausstellung zur Dorfgeschichte mit alten Fotos."
+    memory = QuestionMemory([(q, "anteilfinanzierung") for q in SIMILAR]
+                            + [(context, "heimat-scheck")] * 4)
+    question = f"{context} {HESITANT}"
+    vote = memory.vote(question)
+    assert vote is not None
+    assert vote.entry_id == "heimat-scheck"
+    decision = dataclasses.replace(shipped, memory=memory).ask(question)
+    assert decision.status == "answer"
+    assert decision.candidates[0].entry_id == "anteilfinanzierung"
+
+
 def test_a_question_outside_the_knowledge_stays_unanswered_whatever_is_remembered(
         shipped: Knowledge) -> None:
     question = "Gibt es Kindergeld für Vereinsmitglieder?"
