@@ -283,13 +283,16 @@ def _named_term_defined(matcher: Matcher, candidates: list[Candidate],
     """Put a named term first when the message asks what a term means.
 
     "Beim LWL-Kulturfonds steht Festbetrag. Was bedeutet Festbetragsfinanzierung praktisch?"
-    names the programme only as where the word was read. A sentence asking what the
-    programme is ("Was ist die Heimat-Werkstatt?") keeps the programme first.
+    names the programme only as where the word was read; "Was ist ein Zuwendungsbescheid, und
+    ab wann gilt eine Förderung als bewilligt?" names one term, whatever another one's words
+    fit. A sentence asking what the first entry is ("Was ist die Heimat-Werkstatt?") keeps it.
     """
     asked = definition_sentence(question)
-    if asked is None or len(candidates) < 2 or candidates[0].kind == "begriff":
+    if asked is None or len(candidates) < 2:
         return candidates
-    if matcher.says_name(candidates[0].entry_id, asked):
+    top = candidates[0]
+    if (top.kind == "begriff" and top.mention >= FULL_MENTION) or matcher.says_name(
+            top.entry_id, asked):
         return candidates
     for i, candidate in enumerate(candidates[1:3], start=1):
         if candidate.kind == "begriff" and candidate.mention >= FULL_MENTION:

@@ -84,7 +84,7 @@ _INTENT_CUES: Cues = (
     (Intent.DEFINITION, ("was ist", "was bedeutet", "was heisst", "erklar", "what is",
                          "what does", "was versteht", "was sind", "bedeutung", "wat is", "watt is",
                          "soll das heissen", "soll dat heissen", "das denn heissen",
-                         "dat denn heissen")),
+                         "dat denn heissen", "wat heisst", "wat heet", "wat bedeutet")),
 )
 
 

@@ -530,3 +530,10 @@ async def test_asked_which_office_the_place_gets_its_office(chat: Transcript) ->
                           "vorher mit einem regionalen Büro sprechen sollte. Welches Büro ist das "
                           "für den Kreis Soest, und wo sitzt es?")
     assert text.startswith("Für Kreis Soest ist zuständig:\n\nKulturregion Hellweg")
+
+
+async def test_asked_what_a_named_term_means_it_beats_a_term_that_fits_the_words(
+        chat: Transcript) -> None:
+    text = await chat.say("Was ist ein Zuwendungsbescheid, und ab wann gilt eine Förderung "
+                          "eigentlich als bewilligt?")
+    assert text.startswith("Zuwendungsbescheid: ")

@@ -108,6 +108,7 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
     ("Wann ist die Antragsfrist?", Intent.DEADLINE),
     ("Wie ist die Fördersumme?", Intent.AMOUNT),
     ("hallo zusammen", Intent.GENERAL),
+    ("Wat heißt dat denn, is dat Geld dann schon sicher?", Intent.DEFINITION),
 ])
 def test_the_asked_aspect_is_recognised(question: str, intent: Intent) -> None:
     assert intent_of(question) is intent
