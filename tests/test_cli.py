@@ -143,7 +143,9 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
                            "Blind, Kalibrierung 7", "Blind, Kalibrierung Orte",
                            "Blind, Kalibrierung Lang", "Blind, Prüfung", "Blind, Abschluss",
                            "Blind, Neu", "Blind, Schluss", "Blind, Ende", "Blind, Winter",
-                           "Blind, Dezember", "Blind, Advent", "Blind, Nikolaus"}
+                           "Blind, Dezember", "Blind, Advent", "Blind, Nikolaus",
+                           "Blind, Barbara"}
+    assert report["Blind, Barbara"]["cut_texts"] == 0
     assert report["Blind, Nikolaus"]["cut_texts"] == 0
     assert report["Blind, Advent"]["cut_texts"] == 0
     assert report["Blind, Neu"]["cut_texts"] == 0

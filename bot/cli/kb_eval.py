@@ -48,6 +48,7 @@ SETS = (
     ("Blind, Dezember", "eval/blind-dezember.yaml"),
     ("Blind, Advent", "eval/blind-advent.yaml"),
     ("Blind, Nikolaus", "eval/blind-nikolaus.yaml"),
+    ("Blind, Barbara", "eval/blind-barbara.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
