@@ -14,7 +14,7 @@ from bot.dialogue import formats
 from bot.funding.calculator import COMPUTABLE
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.deadlines import FixedRule, is_call_based, is_rolling, next_occurrences
-from bot.knowledge.intent import Intent, also_asked
+from bot.knowledge.intent import FACT_ASPECTS, Intent, also_asked
 from bot.knowledge.models import Contact, Entry, Funding, Programme, Term
 from bot.knowledge.normalize import fold
 
@@ -154,7 +154,7 @@ def _lead(programme: Programme, today: dt.date, intent: Intent, question: str,
     title = programme.title
     if intent is Intent.APPLY:
         return [f"{title} – so beantragen Sie: {programme.apply}"]
-    if intent not in _FACTS:
+    if intent not in FACT_ASPECTS:
         return [title, programme.summary]
     if also is None and intent is Intent.DEADLINE:
         first, *rest = deadline_lines(programme, today)
@@ -168,9 +168,6 @@ def _lead(programme: Programme, today: dt.date, intent: Intent, question: str,
     second, more = _fact(programme, today, also, question)
     head = verdict or f"{title} – {first}"
     return [f"{head}; {second}", *notes, *more]
-
-
-_FACTS = (Intent.DEADLINE, Intent.AMOUNT, Intent.ELIGIBILITY)
 
 
 def _fact(programme: Programme, today: dt.date, intent: Intent,

@@ -153,6 +153,7 @@ def _remembered(decision: Decision, memory: QuestionMemory, question: str,
 
 def _decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
             limits: Thresholds) -> Decision:
+    """Decide from the ranking, the model and the routing rules, before the memory's say."""
     intent = intent_of(question)
     place, rest = find_place(question, kb.places, matcher.index.postings, kb.ambiguous_places,
                              kb.exact_places)

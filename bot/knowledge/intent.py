@@ -180,8 +180,8 @@ def intent_of(question: str) -> Intent:
     return Intent.GENERAL
 
 
-# The aspects a programme's first line can state beside the asked one.
-_FACT_ASPECTS = (Intent.DEADLINE, Intent.AMOUNT, Intent.ELIGIBILITY)
+# The facts a programme's first line states: the asked one, and a second one asked outright.
+FACT_ASPECTS = (Intent.DEADLINE, Intent.AMOUNT, Intent.ELIGIBILITY)
 
 
 def also_asked(question: str, first: Intent) -> Intent | None:
@@ -191,13 +191,13 @@ def also_asked(question: str, first: Intent) -> Intent | None:
     the answer's first line states both. Only explicit cues in asked sentences count: a
     broad one ("können wir") is too often part of the first question.
     """
-    if first not in _FACT_ASPECTS:
+    if first not in FACT_ASPECTS:
         return None
     sentences = _sentences(question)
     asked = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
     for sentence in asked:
         for intent, pattern in _EXPLICIT:
-            if intent is not first and intent in _FACT_ASPECTS and pattern.search(sentence):
+            if intent is not first and intent in FACT_ASPECTS and pattern.search(sentence):
                 return intent
         if first is not Intent.DEADLINE and _BIS_WANN.search(sentence):
             return Intent.DEADLINE

@@ -181,6 +181,16 @@ async def test_a_topic_we_do_not_cover_is_not_routed_to_an_office_by_its_place(
     "Wie hoch ist der gesetzliche Mindestlohn 2026?",
     "Gibbet vom Land wat für neue Trikots für unsre Alte-Herren-Mannschaft?",
     "Was kostet die Miete für die Stadthalle in Lünen an einem Samstagabend?",
+    "In unserer Gemeinde im Kreis Höxter benötigt der Löschzug eines Ortsteils dringend ein neues "
+    "Fahrzeug. Gibt es hierfür Zuschüsse des Landes, und bei welcher Stelle wäre ein Antrag "
+    "einzureichen?",
+    "Seit wir nach Hamm gezogen sind, suche ich einen Kita-Platz für meinen Sohn, damit ich mich "
+    "mehr im Verein engagieren kann. Wie beantragt man einen Kita-Platz, und gibt es eine Frist?",
+    "Our Kunstverein in Dortmund wants to start a cooperation project with partners from Poland. "
+    "Someone said we should apply at Creative Europe. What are the deadlines there, and how much "
+    "co-financing do we need?",
+    "Wir möchten in Bocholt auf dem Wochenmarkt einen Infostand vom Kulturverein aufbauen. Wer "
+    "genehmigt uns den Platz?",
 ])
 async def test_neighbouring_topics_stay_unknown(chat: Transcript, question: str) -> None:
     text = await chat.say(question)
