@@ -138,6 +138,7 @@ _WEAK_CUES: Cues = (
                      "wat gibt", "zuschuss gibt", "kostet")),
 )
 _SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
+# The same, on the unfolded text: the asked sentences as the user wrote them.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 _CUE_TYPO = 85  # "beratnug" still asks for advice
 
@@ -168,7 +169,7 @@ def intent_of(question: str) -> Intent:
     2.500 Euro?"). Single cue words may carry a typo.
     """
     sentences = _sentences(question)
-    asked = [s for s in reversed(sentences) if s.rstrip().endswith("?")]
+    asked = _asked(sentences)[::-1]
     told = [s for s in reversed(sentences) if s not in asked]
     steps = ((asked, _strong), (asked + told, _explicit), (asked, _weak),
              (told, _strong), (told, _weak))
@@ -194,8 +195,7 @@ def also_asked(question: str, first: Intent) -> Intent | None:
     if first not in FACT_ASPECTS:
         return None
     sentences = _sentences(question)
-    asked = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
-    for sentence in asked:
+    for sentence in _asked(sentences) or sentences[-1:]:
         for intent, pattern in _EXPLICIT:
             if intent is not first and intent in FACT_ASPECTS and pattern.search(sentence):
                 return intent
@@ -213,7 +213,7 @@ def asks_definition(question: str) -> bool:
 
 def asked_sentences(question: str) -> str:
     """Return the question's asked sentences (ending in "?"), or the question when none is."""
-    found = [s for s in _SENTENCE_SPLIT.split(question) if s.rstrip().endswith("?")]
+    found = _asked(_SENTENCE_SPLIT.split(question))
     return " ".join(found) if found else question
 
 
@@ -224,13 +224,18 @@ def definition_sentence(question: str) -> str | None:
     nothing.
     """
     sentences = _sentences(question)
-    asked = [s for s in sentences if s.rstrip().endswith("?")] or sentences
-    return next((s for s in asked if _first(_DEFINITION, s) is not None), None)
+    return next((s for s in _asked(sentences) or sentences
+                 if _first(_DEFINITION, s) is not None), None)
 
 
 def _sentences(question: str) -> list[str]:
     """Split the folded question into sentences; a question mark always ends one."""
     return [s for s in _SENTENCES.split(fold(question).replace("?", "?\n")) if s.strip()]
+
+
+def _asked(sentences: list[str]) -> list[str]:
+    """Return the sentences that ask (end with a question mark), in order."""
+    return [s for s in sentences if s.rstrip().endswith("?")]
 
 
 def _explicit(sentence: str) -> Intent | None:
