@@ -141,7 +141,8 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
                            "Blind, Kalibrierung 3", "Blind, Kalibrierung 4",
                            "Blind, Kalibrierung 5", "Blind, Kalibrierung 6",
                            "Blind, Kalibrierung 7", "Blind, Kalibrierung Orte",
-                           "Blind, Kalibrierung Lang", "Blind, Prüfung", "Blind, Abschluss",
+                           "Blind, Kalibrierung Lang", "Blind, Kalibrierung 8",
+                           "Blind, Prüfung", "Blind, Abschluss",
                            "Blind, Neu", "Blind, Schluss", "Blind, Ende", "Blind, Winter",
                            "Blind, Dezember", "Blind, Advent", "Blind, Nikolaus",
                            "Blind, Barbara"}

@@ -40,6 +40,7 @@ SETS = (
     ("Blind, Kalibrierung Orte", "fragen/blind-kalibrierung-orte.yaml"),
     ("Blind, Kalibrierung Lang", "fragen/blind-kalibrierung-lang.yaml"),
     ("Blind, Winter", "fragen/blind-winter.yaml"),
+    ("Blind, Kalibrierung 8", "fragen/blind-kalibrierung-8.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
     ("Blind, Neu", "eval/blind-neu.yaml"),
