@@ -52,6 +52,8 @@ class KnowledgeBase:
     outside_strict: set[str] = field(default_factory=set)
     # Labelled questions people asked (question, expected labels; none: out of scope).
     questions: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # The same questions with the aspect they ask about (question, "frist"/"betrag"/…).
+    aspects: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._places: dict[str, Place] = {}

@@ -9,6 +9,7 @@ from typing import Literal
 
 from bot.knowledge.base import KnowledgeBase, Place
 from bot.knowledge.intent import (
+    FACT_ASPECTS,
     Intent,
     asked_sentences,
     asks_definition,
@@ -73,6 +74,11 @@ class Thresholds:
     # out-of-scope question answered.
     memory: float = 0.6
     memory_floor: float = 0.15
+    # An answer leads with the fact most similar labelled questions asked for (this share of
+    # their similarity), when the cues found none (see :func:`_fact_asked`). Leaving one
+    # calibration set out, 0.6 and 0.7 lead equally many fact questions right; 0.7 leaves
+    # "Was fördert die LWL-Kulturstiftung?" (0.61 for the amount) a general question.
+    aspect: float = 0.7
 
 
 @dataclass
@@ -119,10 +125,38 @@ def confidence(candidates: list[Candidate], limits: Thresholds, outside: bool = 
 
 
 def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
-           limits: Thresholds = Thresholds(), memory: QuestionMemory | None = None) -> Decision:
+           limits: Thresholds = Thresholds(), memory: QuestionMemory | None = None,
+           aspects: QuestionMemory | None = None) -> Decision:
     """Match ``question`` and decide between answer, choices and unknown."""
     decision = _decide(kb, matcher, outside, question, limits)
-    return decision if memory is None else _remembered(decision, memory, question, limits)
+    if memory is not None:
+        decision = _remembered(decision, memory, question, limits)
+    if aspects is not None:
+        decision = _fact_asked(decision, aspects, question, limits)
+    return decision
+
+
+def _fact_asked(decision: Decision, aspects: QuestionMemory, question: str,
+                limits: Thresholds) -> Decision:
+    """Lead with the fact similar labelled questions asked for, where the cues found none.
+
+    The cues know "wie viel" and "bis wann"; "Wat kriegen wa denn bein Heimatscheck" or
+    "is there a minimum amount" ask for the amount in words no cue list foresees. Only a
+    general question or one about applying ("jederzeit einen Antrag stellen?") is open to
+    the vote: where a cue named a fact, a contact or a definition, the neighbours' words are
+    mostly the entry's name, not the question (leaving one calibration set out, overruling
+    every cue led 93.0 % of fact questions with their fact, the cues alone 93.7 %, this
+    95.0 %).
+    """
+    if decision.intent not in (Intent.GENERAL, Intent.APPLY):
+        return decision
+    vote = aspects.vote(question)
+    if vote is None or vote.share < limits.aspect:
+        return decision
+    asked = Intent(vote.entry_id)
+    if asked not in FACT_ASPECTS or asked is decision.intent:
+        return decision
+    return replace(decision, intent=asked)
 
 
 def _remembered(decision: Decision, memory: QuestionMemory, question: str,

@@ -184,6 +184,13 @@ def intent_of(question: str) -> Intent:
 # The facts a programme's first line states: the asked one, and a second one asked outright.
 FACT_ASPECTS = (Intent.DEADLINE, Intent.AMOUNT, Intent.ELIGIBILITY)
 
+# The aspects of labelled questions (``knowledge/fragen/``, field "aspekt") as intents.
+ASPECT_INTENTS = {
+    "frist": Intent.DEADLINE, "betrag": Intent.AMOUNT, "wer": Intent.ELIGIBILITY,
+    "antrag": Intent.APPLY, "kontakt": Intent.CONTACT, "begriff": Intent.DEFINITION,
+    "allgemein": Intent.GENERAL,
+}
+
 
 def also_asked(question: str, first: Intent) -> Intent | None:
     """Return a second fact the question asks for outright, beside ``first``.

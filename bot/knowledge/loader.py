@@ -226,6 +226,7 @@ def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
     strict: set[str] = set()
     ambiguous: list[str] = []
     questions: list[tuple[str, tuple[str, ...]]] = []
+    aspects: list[tuple[str, str]] = []
     for item in parsed:
         model = item.model
         if isinstance(model, Programme | Contact | Term):
@@ -243,5 +244,7 @@ def _assemble(parsed: list[_Parsed]) -> KnowledgeBase:
                     strict.add(topic.topic)
         elif isinstance(model, QuestionsFile):
             questions.extend((q.frage, q.labels) for q in model.fragen)
+            aspects.extend((q.frage, q.aspekt) for q in model.fragen if q.aspekt)
     return KnowledgeBase(entries, regions, groups, outside_words=outside,
-                         outside_strict=strict, ambiguous_names=ambiguous, questions=questions)
+                         outside_strict=strict, ambiguous_names=ambiguous, questions=questions,
+                         aspects=aspects)

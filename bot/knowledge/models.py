@@ -20,6 +20,8 @@ FundingType = Literal[
 ]
 # Who applies, as the Förderfinder asks it: a closed list, so that "Verein" in a
 # question and "Vereine, Initiativen" in an entry meet on the same word.
+# What a labelled question asks about (knowledge/README.md, "Gestellte Fragen").
+Aspect = Literal["frist", "betrag", "wer", "antrag", "kontakt", "begriff", "allgemein"]
 ApplicantType = Literal["verein", "kommune", "kreis", "privatperson", "kuenstler", "schule"]
 # The fields of work the Förderfinder offers; an entry lists every field it funds.
 Area = Literal[
@@ -190,9 +192,10 @@ class LabelledQuestion(BaseModel):
     erwartet: list[Text] | Text | None = Field(
         None, description="Kennung(en) der richtigen Einträge, „ort:<Ort>“ für die zuständige "
                           "Stelle, oder leer, wenn die Frage außerhalb des Wissens liegt")
-    # Only for the evaluation's breakdown (tests/data/eval/README.md); may stay empty.
+    # "stil" only groups the evaluation's figures (tests/data/eval/README.md); "aspekt" also
+    # teaches the bot which fact such a question asks for. Both may stay empty.
     stil: str | None = None
-    aspekt: str | None = None
+    aspekt: Aspect | None = None
     autor: str | None = None
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from bot.errors import KnowledgeError
@@ -11,11 +12,12 @@ from bot.gcpause import building
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.decision import Decision, Thresholds, decide
 from bot.knowledge.index import Document, Index
+from bot.knowledge.intent import ASPECT_INTENTS
 from bot.knowledge.loader import load_directory
 from bot.knowledge.matcher import Matcher
-from bot.knowledge.memory import OUTSIDE, QuestionMemory
+from bot.knowledge.memory import OUTSIDE, QuestionMemory, phrase_terms
 from bot.knowledge.models import Contact, Entry, Programme
-from bot.knowledge.normalize import synonym_map
+from bot.knowledge.normalize import content_words, synonym_map
 from bot.knowledge.outside import Outside
 from bot.knowledge.places import label_ids
 
@@ -47,6 +49,8 @@ class Knowledge:
     thresholds: Thresholds
     outside: Outside
     memory: QuestionMemory
+    # The same questions by the aspect they ask about: which fact an answer leads with.
+    aspects: QuestionMemory | None = None
 
     @classmethod
     @building
@@ -56,7 +60,7 @@ class Knowledge:
         index = Index((document_of(e) for e in base.entries.values()), synonyms)
         outside = Outside(base.outside_words, base.outside_strict)
         return cls(base, Matcher(index), thresholds or Thresholds(), outside,
-                   QuestionMemory(remembered(base)))
+                   QuestionMemory(remembered(base)), aspect_memory(base))
 
     @classmethod
     def load(cls, root: Path, today: dt.date) -> Knowledge:
@@ -74,7 +78,7 @@ class Knowledge:
     def ask(self, question: str) -> Decision:
         """Decide how to answer ``question``."""
         return decide(self.base, self.matcher, self.outside, question, self.thresholds,
-                      self.memory)
+                      self.memory, self.aspects)
 
     def find(self, name: str, kind: str | None = None) -> Entry | None:
         """Return the best entry for a name typed in a command, or None if unclear."""
@@ -96,3 +100,25 @@ def remembered(base: KnowledgeBase) -> list[tuple[str, str]]:
         elif len(ids) == 1:
             found.append((question, ids.pop()))
     return found
+
+
+# The least cosine similarity of a labelled question that votes on the asked aspect.
+ASPECT_SIMILARITY = 0.3
+
+
+def aspect_memory(base: KnowledgeBase) -> QuestionMemory:
+    """Return the labelled questions by the aspect they ask about, as intent values.
+
+    The entries' names are left out of the comparison (:func:`phrase_terms`); one asked word
+    is then enough ("frist?"): the vote is about what is asked, not about which entry. Only
+    fairly similar questions vote: "Was fördert die LWL-Kulturstiftung?" shares little more
+    than "was" and "fördert" with questions about amounts ("Wie viel fördert …?"). Both
+    limits chosen leaving one calibration set out (fact questions led right 93.7 % by the
+    cues alone, 94.8 % with every neighbour voting, 94.9 % with this floor).
+    """
+    names = frozenset(word for entry in base.entries.values()
+                      for name in (entry.title, *entry.aliases) for word in content_words(name))
+    return QuestionMemory(((question, ASPECT_INTENTS[aspect].value)
+                           for question, aspect in base.aspects),
+                          terms=partial(phrase_terms, names=names), min_terms=1,
+                          min_similarity=ASPECT_SIMILARITY)

@@ -59,10 +59,11 @@ WARMUP_QUERIES = 20
 # --------------------------------------------------------------------------- helpers
 
 
-def shipped_memory() -> QuestionMemory:
-    """Return the question memory of the shipped knowledge (2,656 labelled questions)."""
+def shipped_memories() -> tuple[QuestionMemory, QuestionMemory | None]:
+    """Return the shipped knowledge's memories (2,656 labelled questions): entries, aspects."""
     today = dt.datetime.now(dt.UTC).date()
-    return Knowledge.load(shipped_knowledge_dir(), today).memory
+    shipped = Knowledge.load(shipped_knowledge_dir(), today)
+    return shipped.memory, shipped.aspects
 
 
 def build_index(kb: KnowledgeBase) -> Index:
@@ -284,10 +285,12 @@ def measure(n: int, args: argparse.Namespace, base_dir: Path) -> Run:
     log(f"  matcher: median {fmt_ms(run.median)}, p99 {fmt_ms(run.p99)}, "
         f"top-1 {fmt_pct(sum(run.hits), len(run.hits))}")
     # The whole decision as the bot runs it: ranking, place, intent, out-of-scope words, the
-    # calibrated model and the question memory (the shipped labelled questions: their ids are
-    # not the synthetic ones, so it never vouches, but every hesitant question pays its vote).
+    # calibrated model and the question memories (the shipped labelled questions: their ids
+    # are not the synthetic ones, so the entry memory never vouches, but every hesitant
+    # question pays its vote, and every answer without a fact cue the aspect vote).
     # Its extra cost over the ranking is what the decision adds.
-    knowledge = Knowledge(kb, matcher, Thresholds(), Outside(kb.outside_words), shipped_memory())
+    knowledge = Knowledge(kb, matcher, Thresholds(), Outside(kb.outside_words),
+                          *shipped_memories())
     for q in questions:
         t0 = clock()
         knowledge.ask(q.text)

@@ -214,8 +214,21 @@ def test_labelled_questions_name_known_entries_and_places(tmp_path: Path) -> Non
     assert found == ["fragen.yaml:10: Unbekannter Ort „Atlantis“ bei „erwartet“",
                      "fragen.yaml:12: Unbekannter Eintrag „heimat-scheck“ bei „erwartet“"]
     (tmp_path / "fragen.yaml").write_text(
-        "kind: fragen\nfragen:\n  - frage: wer hilft in Höxter\n    erwartet: ort:Höxter\n",
-        encoding="utf-8")
+        "kind: fragen\nfragen:\n  - frage: wer hilft in Höxter\n    erwartet: ort:Höxter\n"
+        "    aspekt: kontakt\n", encoding="utf-8")
     result = load_directory(tmp_path, TODAY)
     assert result.knowledge is not None
     assert result.knowledge.questions == [("wer hilft in Höxter", ("ort:Höxter",))]
+    assert result.knowledge.aspects == [("wer hilft in Höxter", "kontakt")]
+
+
+def test_a_labelled_question_asks_about_a_known_aspect(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "mini", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "fragen.yaml").write_text(
+        "kind: fragen\nfragen:\n  - frage: wat kost dat\n    erwartet: [test-scheck]\n"
+        "    aspekt: kosten\n", encoding="utf-8")
+    result = load_directory(tmp_path, TODAY)
+    assert result.knowledge is None
+    [problem] = result.problems
+    assert str(problem).split("/")[-1].startswith("fragen.yaml:5: ")
+    assert "aspekt" in str(problem)

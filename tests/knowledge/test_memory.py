@@ -6,8 +6,12 @@ import dataclasses
 
 import pytest
 
-from bot.knowledge.memory import OUTSIDE, QuestionMemory, Vote
+from bot.clock import FixedClock
+from bot.dialogue.core import Dialogue
+from bot.knowledge.intent import Intent
+from bot.knowledge.memory import OUTSIDE, QuestionMemory, Vote, phrase_terms
 from bot.knowledge.service import Knowledge
+from tests.conftest import Transcript
 
 # The ranking puts the Anteilfinanzierung first but hesitates between it and the programme
 # the message names ("Meinten Sie …?").
@@ -78,3 +82,61 @@ def test_a_question_outside_the_knowledge_stays_unanswered_whatever_is_remembere
     knowledge = dataclasses.replace(shipped, memory=QuestionMemory(
         [(question, "uebungsleiterpauschale")] * 3))
     assert knowledge.ask(question).status == "unknown"
+
+
+# Labelled questions by the aspect they ask (``aspekt``), as the shipped knowledge builds them.
+SPRINGT = ("Heimat-Scheck, wat springt da raus für uns?", "Wat springt beim Kreis raus?",
+           "Wat springt denn da so raus, wenn wir Glück haben?")
+
+
+def aspects(*pairs: tuple[str, str]) -> QuestionMemory:
+    return QuestionMemory(pairs, terms=phrase_terms, min_terms=1)
+
+
+def test_the_aspect_memory_compares_the_small_words_that_ask() -> None:
+    memory = aspects(("wie viel gibt es da", Intent.AMOUNT.value),
+                     ("bis wann geht das", Intent.DEADLINE.value))
+    # Stopwords are what asks here; "bis wann" is one term of its own too.
+    assert phrase_terms("Bis wann?")["bis wann"] == 1
+    vote = memory.vote("und bis wann denn")
+    assert vote is not None
+    assert vote.entry_id == Intent.DEADLINE.value
+    assert memory.vote("Kindergeld") is None
+
+
+def test_similar_questions_tell_which_fact_a_question_without_a_cue_asks(
+        shipped: Knowledge) -> None:
+    question = "Unser Heimatverein und der Heimat-Scheck: wat springt da raus für uns?"
+    plain = dataclasses.replace(shipped, aspects=None).ask(question)
+    assert plain.status == "answer"
+    assert plain.intent is Intent.GENERAL
+    taught = dataclasses.replace(shipped, aspects=aspects(
+        *((q, Intent.AMOUNT.value) for q in SPRINGT)))
+    decision = taught.ask(question)
+    assert decision.status == "answer"
+    assert decision.candidates[0].entry_id == "heimat-scheck"
+    assert decision.intent is Intent.AMOUNT
+
+
+async def test_the_fact_similar_questions_asked_leads_the_answer(
+        shipped: Knowledge, clock: FixedClock) -> None:
+    question = "Unser Heimatverein und der Heimat-Scheck: wat springt da raus für uns?"
+    plain = await Transcript(Dialogue(lambda: dataclasses.replace(shipped, aspects=None),
+                                      clock)).say(question)
+    taught = dataclasses.replace(shipped, aspects=aspects(
+        *((q, Intent.AMOUNT.value) for q in SPRINGT)))
+    text = await Transcript(Dialogue(lambda: taught, clock)).say(question)
+    assert "2.000 €" not in plain.split("\n")[0]
+    assert text.startswith("Heimat-Scheck – Förderung: 2.000 €")
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    # A cue naming a fact, an office or a term decides; the neighbours' words are mostly names.
+    ("Bis wann kann man den Heimat-Scheck beantragen?", Intent.DEADLINE),
+    ("Wer ist beim Heimat-Scheck mein Ansprechpartner?", Intent.CONTACT),
+])
+def test_a_question_whose_cue_names_what_it_asks_keeps_it(
+        shipped: Knowledge, question: str, intent: Intent) -> None:
+    taught = dataclasses.replace(shipped, aspects=aspects(
+        *((question, Intent.AMOUNT.value) for _ in range(3))))
+    assert taught.ask(question).intent is intent
