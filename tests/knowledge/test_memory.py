@@ -50,7 +50,8 @@ def test_the_nearest_questions_vote_by_similarity() -> None:
     ([(q, "anteilfinanzierung") for q in SIMILAR], "answer", "anteilfinanzierung"),
     # Among the options offered, the one similar questions had is answered.
     ([(q, "heimat-werkstatt") for q in SIMILAR], "answer", "heimat-werkstatt"),
-    # An entry not on offer, or questions out of scope, vouch for nothing.
+    # An entry not on offer vouches for nothing; questions out of scope do not outweigh the
+    # entry the message names ("Heimat-Werkstatt").
     ([(q, "heimat-scheck") for q in SIMILAR], "choices", "anteilfinanzierung"),
     ([(q, OUTSIDE) for q in SIMILAR], "choices", "anteilfinanzierung"),
     ([], "choices", "anteilfinanzierung"),
@@ -140,3 +141,39 @@ def test_a_question_whose_cue_names_what_it_asks_keeps_it(
     taught = dataclasses.replace(shipped, aspects=aspects(
         *((question, Intent.AMOUNT.value) for _ in range(3))))
     assert taught.ask(question).intent is intent
+
+
+FINANZAMT = ("Welches Finanzamt ist für Vereine in Soest zuständig?",
+             "Wo ist das Finanzamt für unseren Verein in Lippstadt?",
+             "Finanzamt zuständig für gemeinnützige Vereine in Hamm?")
+
+
+def test_similar_questions_outside_the_knowledge_turn_an_unsure_match_into_unknown(
+        shipped: Knowledge) -> None:
+    question = "Welches Finanzamt ist für gemeinnützige Vereine in Werl zuständig?"
+    plain = dataclasses.replace(shipped, memory=QuestionMemory([])).ask(question)
+    # The place routes to Werl's office; the model itself is not sure of it.
+    assert plain.status == "answer"
+    assert plain.confidence < shipped.thresholds.outside_sure
+    taught = dataclasses.replace(shipped, memory=QuestionMemory((q, OUTSIDE) for q in FINANZAMT))
+    assert taught.ask(question).status == "unknown"
+
+
+def test_a_sure_answer_stays_whatever_similar_questions_were(shipped: Knowledge) -> None:
+    question = "Wie viel gibt es beim Heimat-Scheck?"
+    taught = dataclasses.replace(shipped, memory=QuestionMemory([(question, OUTSIDE)] * 3))
+    decision = taught.ask(question)
+    assert decision.status == "answer"
+    assert decision.candidates[0].entry_id == "heimat-scheck"
+
+
+def test_a_town_named_alone_does_not_make_a_question_outside(shipped: Knowledge) -> None:
+    question = "paderborn kulturverein berater"
+    plain = dataclasses.replace(shipped, memory=QuestionMemory([])).ask(question)
+    taught = dataclasses.replace(shipped, memory=QuestionMemory([
+        ("Wer ist in Paderborn Berater für Elterngeld?", OUTSIDE),
+        ("Paderborn: Berater für die Steuererklärung gesucht", OUTSIDE)]))
+    # Town and "Berater" alike: with the town, these two would outvote the office.
+    assert taught.memory.vote(question) == Vote(OUTSIDE, 1.0)
+    assert plain.status != "unknown"
+    assert taught.ask(question).status == plain.status
