@@ -7,6 +7,7 @@ from decimal import Decimal
 from bot.dialogue import formats
 from bot.dialogue.answers import funding_amount, source_line
 from bot.funding.calculator import (
+    BLOCKING,
     Costs,
     Finding,
     Result,
@@ -35,8 +36,10 @@ def result_text(programme: Programme, costs: Costs, result: Result, plan: Plan |
         doubt = ["Die Quellen widersprechen sich."] if funding.uncertain else []
         return "\n".join([lead, *doubt, *([funding.note] if funding.note else []),
                           source_line(programme)])
-    parts = [_lead(programme, result), "Rechnung:", *_steps(result)]
-    notes = notes_for(programme.funding, costs, result)
+    parts = [_lead(programme, costs, result), "Rechnung:", *_steps(result)]
+    # A blocking rule's reason is in the lead already.
+    reason = _blocking_reason(programme.funding, costs, result)
+    notes = [n for n in notes_for(programme.funding, costs, result) if n != reason]
     if notes:
         parts += ["Hinweise:", *(f"• {n}" for n in notes)]
     if programme.conditions:
@@ -47,10 +50,13 @@ def result_text(programme: Programme, costs: Costs, result: Result, plan: Plan |
     return "\n".join(parts)
 
 
-def _lead(programme: Programme, result: Result) -> str:
+def _lead(programme: Programme, costs: Costs, result: Result) -> str:
     grant = result.grant or Decimal(0)
-    if result.blocked:
-        text = f"So gibt es beim {programme.title} voraussichtlich keinen Zuschuss."
+    reason = _blocking_reason(programme.funding, costs, result)
+    if reason is not None:
+        # Why not comes with the no: the minimum missed is the fact asked for.
+        text = (f"Zuschuss {programme.title}: voraussichtlich keiner – "
+                f"{reason[0].lower()}{reason[1:]}")
     elif Finding.OWN_SHARE_MISSING in result.findings:
         text = (f"Zuschuss {programme.title}: voraussichtlich {formats.money(grant)} – "
                 "aber nur mit dem nötigen Eigenanteil.")
@@ -69,6 +75,12 @@ def _lead(programme: Programme, result: Result) -> str:
         if other.blocked and not result.blocked:
             text += " Nach den Zahlen der anderen Quelle wäre das Projekt so nicht förderfähig."
     return text
+
+
+def _blocking_reason(funding: Funding, costs: Costs, result: Result) -> str | None:
+    """Return why the project, as planned, gets nothing (the first blocking rule's saying)."""
+    return next((say(funding, costs, result) for finding, say in _SAYINGS
+                 if finding in BLOCKING and finding in result.findings), None)
 
 
 def _steps(result: Result) -> list[str]:

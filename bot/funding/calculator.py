@@ -140,7 +140,7 @@ def _calculate(funding: Funding, costs: Costs) -> Result:
     findings |= _checks(funding, costs, eligible, volunteer, grant)
     if findings & BLOCKING:
         grant = ZERO
-        steps.append(Step("so nicht förderfähig (siehe Hinweise)", grant))
+        steps.append(Step("so nicht förderfähig (Grund siehe oben)", grant))
     steps.append(Step("= Zuschuss", grant))
     return Result(funding.type, grant, not findings & (BLOCKING | {Finding.OWN_SHARE_MISSING}),
                   volunteer, rate, eligible, tuple(steps), frozenset(findings | _gap(costs, grant)))
