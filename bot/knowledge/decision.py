@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -133,8 +134,8 @@ def decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str,
     """Match ``question`` and decide between answer, choices and unknown."""
     decision = _decide(kb, matcher, outside, question, limits)
     if memory is not None:
-        decision = _remembered_outside(decision, memory, _placeless(kb, matcher, question),
-                                       limits)
+        decision = _remembered_outside(decision, memory,
+                                       lambda: _placeless(kb, matcher, question), limits)
         decision = _remembered(decision, memory, question, limits)
     if aspects is not None:
         decision = _fact_asked(decision, aspects, question, limits)
@@ -206,8 +207,8 @@ def _placeless(kb: KnowledgeBase, matcher: Matcher, question: str) -> str:
     return question if place is None else " ".join(rest)
 
 
-def _remembered_outside(decision: Decision, memory: QuestionMemory, question: str,
-                        limits: Thresholds) -> Decision:
+def _remembered_outside(decision: Decision, memory: QuestionMemory,
+                        placeless: Callable[[], str], limits: Thresholds) -> Decision:
     """Say "weiß ich nicht" where the most similar labelled questions were outside.
 
     "Welches Finanzamt ist für Vereine in Werl zuständig?" shares its words with office
@@ -220,7 +221,8 @@ def _remembered_outside(decision: Decision, memory: QuestionMemory, question: st
             or (decision.status == "answer" and decision.confidence >= limits.outside_sure)
             or any(c.mention >= FULL_MENTION for c in decision.candidates[: limits.max_choices])):
         return decision
-    vote = memory.vote(question)
+    # The question without its town, found only when needed: the place search is not cheap.
+    vote = memory.vote(placeless())
     if vote is None or vote.entry_id != OUTSIDE or vote.share < limits.memory:
         return decision
     return replace(decision, status="unknown", options=[])

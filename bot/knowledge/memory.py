@@ -13,6 +13,7 @@ out here because it is twenty lines and the bot should not need NumPy and SciPy 
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from collections import Counter, defaultdict
@@ -78,7 +79,9 @@ class QuestionMemory:
         for term, weight in query.items():
             for number, other in self._postings.get(term, ()):
                 similarity[number] += weight * other
-        nearest = sorted(similarity.items(), key=lambda item: (-item[1], item[0]))[:NEIGHBOURS]
+        # The five best of a few thousand: a heap, not a full sort (same order, ties by index).
+        nearest = heapq.nsmallest(NEIGHBOURS, similarity.items(),
+                                  key=lambda item: (-item[1], item[0]))
         votes: dict[str, float] = defaultdict(float)
         for number, score in nearest:
             if score < self._min_similarity:
