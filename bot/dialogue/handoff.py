@@ -207,7 +207,7 @@ class HandoffCommands:
         if offices:
             office = offices[0]
             ways = reach(office) or office.sources[0]
-            text += f" Fragen Sie gern bei {office.title} nach: {ways}"
+            text += f" Weiterhelfen kann Ihnen: {office.title}, {ways}"
         return text
 
     async def antwort(self, message: IncomingMessage, args: str) -> Reply:

@@ -54,8 +54,9 @@ def unknown_reply(base: KnowledgeBase, decision: Decision) -> Reply:
     if office is not None:
         # Only the office's own ways in: a source page may be another office's.
         ways = answers.reach(office)
-        where = f": {ways}" if ways else "."
-        text += f"\nFragen Sie gern bei {office.title} nach{where}"
+        # Titles carry no article ("Kulturbüro Münsterland"): "bei {title}" reads wrong.
+        where = f", {ways}" if ways else ""
+        text += f"\nWeiterhelfen kann Ihnen: {office.title}{where}"
     text += "\nMit /programme sehen Sie alle Förderprogramme, die ich kenne."
     return Reply(text)
 

@@ -24,7 +24,7 @@ EVERYWHERE = "telegram:88"
 QUESTION_BRAKEL = "Wer bezahlt die Reparatur unserer Backhaus-Orgel in Brakel?"
 QUESTION = "Wer bezahlt die Reparatur unserer Backhaus-Orgel?"
 UNKNOWN = ("Dazu weiß ich leider nichts Sicheres.\n"
-           "Fragen Sie gern bei LWL-Kulturabteilung nach: "
+           "Weiterhelfen kann Ihnen: LWL-Kulturabteilung, "
            "https://lwl-kultur.de/de/kulturforderung/allgemeine-kulturforderung\n"
            "Mit /programme sehen Sie alle Förderprogramme, die ich kenne.")
 
@@ -89,8 +89,8 @@ async def test_an_unanswered_question_goes_to_its_kreis_and_the_answer_comes_bac
     bot: Bot = make_bot(f"{HOEXTER},{EVERYWHERE}")  # type: ignore[operator]
     asker, anna = bot.person("11"), bot.person("77")
     assert await asker.say(QUESTION_BRAKEL) == UNKNOWN.replace(
-        "LWL-Kulturabteilung nach: https://lwl-kultur.de/de/kulturforderung/allgemeine-kulturforderung",
-        "Kulturbüro Kreis Höxter nach: Tel. 05271 965-3216 · https://www.netzschafftkultur.de",
+        "LWL-Kulturabteilung, https://lwl-kultur.de/de/kulturforderung/allgemeine-kulturforderung",
+        "Kulturbüro Kreis Höxter, Tel. 05271 965-3216 · https://www.netzschafftkultur.de",
     ) + "\n\n" + (
         "Soll ich Ihre Frage an das Kulturbüro weitergeben? Weitergegeben werden nur der "
         "Fragetext und eine Fallnummer – nicht Ihr Name. Antworten Sie mit „ja“.")

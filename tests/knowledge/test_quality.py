@@ -76,4 +76,4 @@ async def test_the_honest_unknown_names_the_offices_mailbox(shipped: Knowledge) 
     answer = Dialogue(lambda: shipped, clock).answer(ChatRef("cli", "t"),
                                                      "Wann wird in Coesfeld der Müll abgeholt?")
     assert answer.decision.status == "unknown"
-    assert "Fragen Sie gern bei Kreis Coesfeld – Kultur nach: E-Mail kultur@" in answer.reply.text
+    assert "Weiterhelfen kann Ihnen: Kreis Coesfeld – Kultur, E-Mail kultur@" in answer.reply.text

@@ -102,7 +102,7 @@ async def test_a_question_goes_to_the_kulturbuero_and_the_answer_back_across_a_r
         await asyncio.sleep(0.5)
     assert texts(api, ASKER) == [
         "Dazu weiß ich leider nichts Sicheres.\n"
-        "Fragen Sie gern bei Kulturbüro Kreis Höxter nach: Tel. 05271 965-3216 · https://www.netzschafftkultur.de\n"
+        "Weiterhelfen kann Ihnen: Kulturbüro Kreis Höxter, Tel. 05271 965-3216 · https://www.netzschafftkultur.de\n"
         "Mit /programme sehen Sie alle Förderprogramme, die ich kenne.\n\n"
         "Soll ich Ihre Frage an das Kulturbüro weitergeben? Weitergegeben werden nur der "
         "Fragetext und eine Fallnummer – nicht Ihr Name. Antworten Sie mit „ja“.",
