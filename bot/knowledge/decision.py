@@ -172,8 +172,14 @@ def _remembered(decision: Decision, memory: QuestionMemory, question: str,
     The first candidate is answered; among "Meinten Sie" options, the one they had is
     answered instead (leaving one calibration set out: 8 more right answers, none wrong).
     When the whole message vouches for none of them, its asked sentences may (5 more).
+    A word of a neighbouring topic in a message that names the entry is overruled too:
+    "… das Wetter ist ja auch immer so ne Sache. Die Stadt bietet uns eine Defizitgarantie
+    an. Was heißt das genau?" is no weather question (leaving one set out: 5 more right
+    answers; one question about Hessen's counterpart of the Heimat-Scheck answered).
     """
-    if (decision.status == "answer" or decision.outside is not None or not decision.candidates
+    if (decision.status == "answer" or not decision.candidates
+            or (decision.outside is not None
+                and decision.candidates[0].mention < FULL_MENTION)
             or decision.confidence < limits.memory_floor):
         return decision
     offered = [c.entry_id for c in decision.candidates[: limits.max_choices]]

@@ -177,3 +177,24 @@ def test_a_town_named_alone_does_not_make_a_question_outside(shipped: Knowledge)
     assert taught.memory.vote(question) == Vote(OUTSIDE, 1.0)
     assert plain.status != "unknown"
     assert taught.ask(question).status == plain.status
+
+
+WETTER = ("Wir wollen in Borken ein Open-Air-Konzert auf dem Marktplatz machen und wissen nicht, "
+          "ob genug Leute kommen, das Wetter ist ja auch immer so ne Sache. Die Stadt bietet uns "
+          "statt eines Zuschusses eine Defizitgarantie an. Was heißt das genau, und bekommen wir "
+          "das Geld auch, wenn alles gut läuft?")
+
+
+def test_similar_questions_overrule_a_neighbouring_topic_word_beside_a_named_entry(
+        shipped: Knowledge) -> None:
+    plain = dataclasses.replace(shipped, memory=QuestionMemory([])).ask(WETTER)
+    # "Wetter" is a word of a topic the bot does not cover; the message names the term.
+    assert plain.status == "unknown"
+    assert plain.outside is not None
+    assert plain.candidates[0].entry_id == "defizitgarantie"
+    taught = dataclasses.replace(shipped, memory=QuestionMemory(
+        [("Was heißt Defizitgarantie genau, bekommen wir das Geld auch?", "defizitgarantie"),
+         ("Die Stadt bietet eine Defizitgarantie an, was heißt das?", "defizitgarantie")]))
+    decision = taught.ask(WETTER)
+    assert decision.status == "answer"
+    assert decision.candidates[0].entry_id == "defizitgarantie"
