@@ -50,6 +50,7 @@ SETS = (
     ("Blind, Advent", "eval/blind-advent.yaml"),
     ("Blind, Nikolaus", "eval/blind-nikolaus.yaml"),
     ("Blind, Barbara", "eval/blind-barbara.yaml"),
+    ("Blind, Schnee", "eval/blind-schnee.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
