@@ -18,10 +18,10 @@ _STRICT = ConfigDict(extra="forbid", frozen=True)
 FundingType = Literal[
     "festbetrag", "anteil", "fehlbedarf", "voll", "preisgeld", "freibetrag", "unbekannt"
 ]
-# Who applies, as the Förderfinder asks it: a closed list, so that "Verein" in a
-# question and "Vereine, Initiativen" in an entry meet on the same word.
 # What a labelled question asks about (knowledge/README.md, "Gestellte Fragen").
 Aspect = Literal["frist", "betrag", "wer", "antrag", "kontakt", "begriff", "allgemein"]
+# Who applies, as the Förderfinder asks it: a closed list, so that "Verein" in a
+# question and "Vereine, Initiativen" in an entry meet on the same word.
 ApplicantType = Literal["verein", "kommune", "kreis", "privatperson", "kuenstler", "schule"]
 # The fields of work the Förderfinder offers; an entry lists every field it funds.
 Area = Literal[
