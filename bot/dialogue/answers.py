@@ -269,6 +269,14 @@ def reach(contact: Contact) -> str:
     return " · ".join(w.strip() for w in ways)
 
 
+def referral(office: Contact, ways: str) -> str:
+    """Name the office that can help, and how to reach it.
+
+    Titles carry no article ("Kulturbüro Münsterland"): "bei {title}" would read wrong.
+    """
+    return f"Weiterhelfen kann Ihnen: {office.title}" + (f", {ways}" if ways else "")
+
+
 def term_text(term: Term, intent: Intent = Intent.GENERAL) -> str:
     """Explain a term; for an amount question the sentence with the figure comes first."""
     sentences = _asked_first(formats.sentences(term.text), intent)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from bot.dialogue.answers import reach
+from bot.dialogue.answers import reach, referral
 from bot.dialogue.commands import Command
 from bot.dialogue.messages import ChatRef, IncomingMessage, Reply
 from bot.errors import UserError
@@ -206,8 +206,7 @@ class HandoffCommands:
         offices = base.contacts_for(region_id or "westfalen-lippe")
         if offices:
             office = offices[0]
-            ways = reach(office) or office.sources[0]
-            text += f" Weiterhelfen kann Ihnen: {office.title}, {ways}"
+            text += " " + referral(office, reach(office) or office.sources[0])
         return text
 
     async def antwort(self, message: IncomingMessage, args: str) -> Reply:

@@ -36,9 +36,9 @@ def result_text(programme: Programme, costs: Costs, result: Result, plan: Plan |
         doubt = ["Die Quellen widersprechen sich."] if funding.uncertain else []
         return "\n".join([lead, *doubt, *([funding.note] if funding.note else []),
                           source_line(programme)])
-    parts = [_lead(programme, costs, result), "Rechnung:", *_steps(result)]
-    # A blocking rule's reason is in the lead already.
     reason = _blocking_reason(programme.funding, costs, result)
+    parts = [_lead(programme, result, reason), "Rechnung:", *_steps(result)]
+    # A blocking rule's reason is in the lead already.
     notes = [n for n in notes_for(programme.funding, costs, result) if n != reason]
     if notes:
         parts += ["Hinweise:", *(f"• {n}" for n in notes)]
@@ -50,9 +50,8 @@ def result_text(programme: Programme, costs: Costs, result: Result, plan: Plan |
     return "\n".join(parts)
 
 
-def _lead(programme: Programme, costs: Costs, result: Result) -> str:
+def _lead(programme: Programme, result: Result, reason: str | None) -> str:
     grant = result.grant or Decimal(0)
-    reason = _blocking_reason(programme.funding, costs, result)
     if reason is not None:
         # Why not comes with the no: the minimum missed is the fact asked for.
         text = (f"Zuschuss {programme.title}: voraussichtlich keiner – "

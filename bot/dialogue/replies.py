@@ -53,10 +53,7 @@ def unknown_reply(base: KnowledgeBase, decision: Decision) -> Reply:
     text = "Dazu weiß ich leider nichts Sicheres."
     if office is not None:
         # Only the office's own ways in: a source page may be another office's.
-        ways = answers.reach(office)
-        # Titles carry no article ("Kulturbüro Münsterland"): "bei {title}" reads wrong.
-        where = f", {ways}" if ways else ""
-        text += f"\nWeiterhelfen kann Ihnen: {office.title}{where}"
+        text += "\n" + answers.referral(office, answers.reach(office))
     text += "\nMit /programme sehen Sie alle Förderprogramme, die ich kenne."
     return Reply(text)
 
