@@ -182,9 +182,9 @@ class ReminderEngine:
         late = {r.id for r in live if now - r.due_at > self.config.late_after}
         text = render(live, now.astimezone(BERLIN).date(), late)
         recipient = live[0].recipient
-        await self._pacer.wait(recipient)
         try:
-            await self._sender.send(recipient, text, dedupe_id=dedupe_id(live))
+            async with self._pacer.slot(recipient):
+                await self._sender.send(recipient, text, dedupe_id=dedupe_id(live))
         except NotConfigured as error:
             self._wait(live, str(error), error.retry_after, result)
         except RetryLater as error:

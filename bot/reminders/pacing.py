@@ -3,8 +3,11 @@
 Each send reserves the next free slot for its transport and chat before it waits, so
 concurrent senders in one event loop never share a slot. Slots alone do not bound a burst:
 when the event loop is held up (a commit, a collection), every sender whose slot passed in
-the meantime wakes at once. So the releases themselves are also counted over the last second.
-Time and sleep are injected.
+the meantime wakes at once. So the sends themselves are also counted over the last second.
+A send counts from its release until one second after its answer: the messenger counts it
+when it arrives, which can be any time in between, and requests held up on their way (a
+busy loop, a slow network) would otherwise reach the server together. Time and sleep are
+injected.
 """
 
 from __future__ import annotations
@@ -12,12 +15,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
 from bot.storage.records import Recipient
 
 _PRUNE_AT = 10_000  # forget idle chats when this many are tracked
+# A second minus rounding: an injected clock that adds up sleeps may land a hair short of
+# the instant it was asked to wake at, and would then be told to sleep for nothing.
+_WINDOW = 1.0 - 1e-9
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,26 @@ DEFAULT_LIMITS: Mapping[str, PaceLimits] = {
 }
 
 
+@dataclass
+class _Window:
+    """The sends of one transport that count against its per-second limit."""
+
+    limit: int
+    in_flight: int = 0
+    answered: deque[float] = field(default_factory=deque)  # answer instants, oldest first
+
+    def free(self, now: float) -> bool:
+        while self.answered and now - self.answered[0] >= _WINDOW:
+            self.answered.popleft()
+        return self.in_flight + len(self.answered) < self.limit
+
+    def until_free(self, now: float) -> float:
+        """Return how long to wait before :meth:`free` may change its mind."""
+        if self.answered:
+            return 1.0 - (now - self.answered[0])
+        return 1.0 / self.limit  # only sends in flight: look again soon
+
+
 class Pacer:
     """Waits before each send as long as the transport's limits require."""
 
@@ -67,13 +94,27 @@ class Pacer:
         self._sleep = sleep
         self._next_overall: dict[str, float] = {}
         self._next_chat: dict[Recipient, float] = {}
-        self._released: dict[str, deque[float]] = {}
+        self._windows: dict[str, _Window] = {}
 
-    async def wait(self, recipient: Recipient) -> None:
-        """Return when a message to ``recipient`` may be sent."""
+    @asynccontextmanager
+    async def slot(self, recipient: Recipient) -> AsyncIterator[None]:
+        """Wait until a message to ``recipient`` may be sent; send it inside the block."""
         limits = self._limits.get(recipient.transport)
-        if limits is None:
+        if limits is not None:
+            await self._wait_for_slot(recipient, limits)
+        if limits is None or not limits.per_second:
+            yield
             return
+        window = self._windows.setdefault(
+            recipient.transport, _Window(max(1, int(limits.per_second))))
+        await self._enter(window)
+        try:
+            yield
+        finally:
+            window.in_flight -= 1
+            window.answered.append(self._monotonic())
+
+    async def _wait_for_slot(self, recipient: Recipient, limits: PaceLimits) -> None:
         now = self._monotonic()
         slot = max(now, self._next_overall.get(recipient.transport, now),
                    self._next_chat.get(recipient, now))
@@ -85,20 +126,15 @@ class Pacer:
         self._prune(now)
         if slot > now:
             await self._sleep(slot - now)
-        if limits.per_second:
-            await self._within_window(recipient.transport, limits.per_second)
 
-    async def _within_window(self, transport: str, per_second: float) -> None:
-        """Wait until fewer than ``per_second`` sends were released in the last second."""
-        released = self._released.setdefault(transport, deque())
+    async def _enter(self, window: _Window) -> None:
+        """Wait until the window has room, then count this send in it."""
         while True:
             now = self._monotonic()
-            while released and now - released[0] >= 1.0:
-                released.popleft()
-            if len(released) < max(1, int(per_second)):
-                released.append(now)  # no await in between: no other sender can slip in
+            if window.free(now):
+                window.in_flight += 1  # no await in between: no other sender can slip in
                 return
-            await self._sleep(1.0 - (now - released[0]))
+            await self._sleep(window.until_free(now))
 
     def _prune(self, now: float) -> None:
         if len(self._next_chat) > _PRUNE_AT:
