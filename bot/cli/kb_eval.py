@@ -41,6 +41,7 @@ SETS = (
     ("Blind, Kalibrierung Lang", "fragen/blind-kalibrierung-lang.yaml"),
     ("Blind, Winter", "fragen/blind-winter.yaml"),
     ("Blind, Kalibrierung 8", "fragen/blind-kalibrierung-8.yaml"),
+    ("Blind, Schnee", "fragen/blind-schnee.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
     ("Blind, Neu", "eval/blind-neu.yaml"),
@@ -50,7 +51,6 @@ SETS = (
     ("Blind, Advent", "eval/blind-advent.yaml"),
     ("Blind, Nikolaus", "eval/blind-nikolaus.yaml"),
     ("Blind, Barbara", "eval/blind-barbara.yaml"),
-    ("Blind, Schnee", "eval/blind-schnee.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
