@@ -163,6 +163,11 @@ def _fact_asked(decision: Decision, aspects: QuestionMemory, question: str,
     return replace(decision, intent=asked) if asked in FACT_ASPECTS else decision
 
 
+# One neighbour just above the memory's floor is no evidence: "karten fürs landestheater
+# detmold" has one contact question at 0.21 and is still a question about tickets.
+OFFICE_SUPPORT = 0.3
+
+
 def _office_asked(intent: Intent, aspects: QuestionMemory, rest: list[str],
                   limits: Thresholds) -> Intent:
     """Ask for the place's office when similar labelled questions asked for a contact.
@@ -177,7 +182,7 @@ def _office_asked(intent: Intent, aspects: QuestionMemory, rest: list[str],
     if intent is not Intent.GENERAL:
         return intent
     vote = aspects.vote(" ".join(rest))
-    if vote is None or vote.share < limits.aspect:
+    if vote is None or vote.share < limits.aspect or vote.support < OFFICE_SUPPORT:
         return intent
     return Intent.CONTACT if vote.entry_id == Intent.CONTACT.value else intent
 

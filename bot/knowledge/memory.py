@@ -39,6 +39,7 @@ class Vote:
 
     entry_id: str
     share: float
+    support: float = 0.0  # the summed similarity of the neighbours that voted for it
 
 
 class QuestionMemory:
@@ -91,7 +92,7 @@ class QuestionMemory:
         if total <= 0:
             return None
         label, score = max(votes.items(), key=lambda item: item[1])
-        return Vote(label, score / total)
+        return Vote(label, score / total, score)
 
     def _vector(self, terms: Counter[str]) -> Vector:
         """Return the unit-length TF-IDF vector of ``terms`` (unknown terms left out)."""

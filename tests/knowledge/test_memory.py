@@ -9,7 +9,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.dialogue.core import Dialogue
 from bot.knowledge.intent import Intent
-from bot.knowledge.memory import OUTSIDE, QuestionMemory, Vote, phrase_terms
+from bot.knowledge.memory import OUTSIDE, QuestionMemory, phrase_terms
 from bot.knowledge.service import Knowledge
 from tests.conftest import Transcript
 
@@ -34,7 +34,11 @@ def test_the_nearest_questions_vote_by_similarity() -> None:
     assert vote is not None
     assert vote.entry_id == "heimat-scheck"
     assert 0.5 < vote.share <= 1.0
-    assert memory.vote("Kindergeld Tochter") == Vote(OUTSIDE, 1.0)
+    outside = memory.vote("Kindergeld Tochter")
+    assert outside is not None
+    assert (outside.entry_id, outside.share) == (OUTSIDE, 1.0)
+    # Its support is the summed similarity of the neighbours that voted for it.
+    assert outside.support == pytest.approx(1.0)
     # No shared word: no neighbour, no vote.
     assert memory.vote("Öffnungszeiten Freibad") is None
     assert QuestionMemory([]).vote("Heimat-Scheck Frist") is None
@@ -174,7 +178,9 @@ def test_a_town_named_alone_does_not_make_a_question_outside(shipped: Knowledge)
         ("Wer ist in Paderborn Berater für Elterngeld?", OUTSIDE),
         ("Paderborn: Berater für die Steuererklärung gesucht", OUTSIDE)]))
     # Town and "Berater" alike: with the town, these two would outvote the office.
-    assert taught.memory.vote(question) == Vote(OUTSIDE, 1.0)
+    vote = taught.memory.vote(question)
+    assert vote is not None
+    assert (vote.entry_id, vote.share) == (OUTSIDE, 1.0)
     assert plain.status != "unknown"
     assert taught.ask(question).status == plain.status
 
