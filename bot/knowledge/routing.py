@@ -140,7 +140,7 @@ _KREIS_FUNDING = re.compile(r"\b(kreis|muhlenkreis|landkreis)\b.{0,60}\b(forder\
 
 # The Land's Heimat programmes by their family name ("Heimatförderung", "Heimatförderanträge",
 # "Heimatmittel"): the Bezirksregierung's Heimat desk handles their applications.
-_HEIMAT_FUNDING = re.compile(r"heimat\W?(forder|antrag|antrage|mittel|programm)")
+_HEIMAT_FUNDING = re.compile(r"heimat\W?(forder|antrag|antrage|mittel|programm|geld|funding|grant)")
 
 
 def heimat_desks(kb: KnowledgeBase, question: str, place: Place) -> list[Candidate]:
