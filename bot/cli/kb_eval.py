@@ -51,6 +51,7 @@ SETS = (
     ("Blind, Advent", "eval/blind-advent.yaml"),
     ("Blind, Nikolaus", "eval/blind-nikolaus.yaml"),
     ("Blind, Barbara", "eval/blind-barbara.yaml"),
+    ("Blind, Frost", "eval/blind-frost.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
