@@ -83,6 +83,11 @@ class Thresholds:
     # ... and says "weiß ich nicht" when they were mostly outside the knowledge, unless the
     # model is this sure of its answer (see :func:`_remembered_outside`).
     outside_sure: float = 0.8
+    # A place question asks for the office when similar questions did (see
+    # :func:`_office_asked`) with at least this summed similarity: one neighbour just above
+    # the memory's floor is no evidence ("karten fürs landestheater detmold" has one contact
+    # question at 0.21 and is still about tickets).
+    office_support: float = 0.3
 
 
 @dataclass
@@ -163,11 +168,6 @@ def _fact_asked(decision: Decision, aspects: QuestionMemory, question: str,
     return replace(decision, intent=asked) if asked in FACT_ASPECTS else decision
 
 
-# One neighbour just above the memory's floor is no evidence: "karten fürs landestheater
-# detmold" has one contact question at 0.21 and is still a question about tickets.
-OFFICE_SUPPORT = 0.3
-
-
 def _office_asked(intent: Intent, aspects: QuestionMemory, rest: list[str],
                   limits: Thresholds) -> Intent:
     """Ask for the place's office when similar labelled questions asked for a contact.
@@ -182,7 +182,7 @@ def _office_asked(intent: Intent, aspects: QuestionMemory, rest: list[str],
     if intent is not Intent.GENERAL:
         return intent
     vote = aspects.vote(" ".join(rest))
-    if vote is None or vote.share < limits.aspect or vote.support < OFFICE_SUPPORT:
+    if vote is None or vote.share < limits.aspect or vote.support < limits.office_support:
         return intent
     return Intent.CONTACT if vote.entry_id == Intent.CONTACT.value else intent
 
