@@ -26,6 +26,7 @@ from bot.knowledge.places import find_place
 from bot.knowledge.routing import (
     heimat_desks,
     kreis_programmes,
+    lists_funding,
     offices_for,
     place_picked,
     programme_offices,
@@ -561,4 +562,6 @@ def _wants_office(decision: Decision, intent: Intent, rest: list[str]) -> bool:
         intent is Intent.CONTACT
         or (top is not None and top.kind == "kontakt" and decision.status == "answer")
         or not content_words(" ".join(rest))
+        # Asked what there is for the place, with no sure programme: its office knows.
+        or (decision.status != "answer" and lists_funding(" ".join(rest)))
     )

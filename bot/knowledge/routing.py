@@ -143,6 +143,27 @@ _KREIS_FUNDING = re.compile(r"\b(kreis|muhlenkreis|landkreis)\b.{0,60}\b(forder\
 _HEIMAT_FUNDING = re.compile(r"heimat\W?(forder|antrag|antrage|mittel|programm|geld|funding|grant)")
 
 
+# "Welche Fördermöglichkeiten gibt es für einen Heimatverein in Gescher?", "Was gibt es in
+# Billerbeck an Förderung für Kulturprojekte?": asked from a place what funding there is, no
+# programme named. Only for culture: a Sportverein's floodlights are no question for an office.
+_LISTING = re.compile(r"\b(welche\w*|was gibt|was gibts|gibt es|gibts|gibt.s|gibbet|was fur|"
+                      r"in frage|infrage)\b.{0,80}\b(forder\w*|programm\w*|topf\w*|zuschuss\w*|"
+                      r"geld\w*|unterstutzung|moglichkeit\w*)|"
+                      r"\b(forder\w*|programm\w*|topf\w*|zuschuss\w*)\b.{0,40}\b(gibt es|"
+                      r"gibts|in frage|infrage)\b")
+_CULTURE = re.compile(r"kultur|heimat|kunst|musik|theater|chor|konzert|ausstell|museum|lesung|"
+                      r"tanz|festival|brauchtum|chronik")
+# Longer messages tell a project, which a programme may fit; the listing is a short question.
+LISTING_WORDS = 16
+
+
+def lists_funding(question: str) -> bool:
+    """Tell whether a short question asks what culture funding there is (for a place)."""
+    text = fold(question)
+    return (len(words(question)) <= LISTING_WORDS and _LISTING.search(text) is not None
+            and _CULTURE.search(text) is not None)
+
+
 def heimat_desks(kb: KnowledgeBase, question: str, place: Place) -> list[Candidate]:
     """Return the place's Heimat desk when the question is about the Heimatförderung."""
     if _HEIMAT_FUNDING.search(fold(question)) is None:

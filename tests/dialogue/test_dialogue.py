@@ -345,6 +345,29 @@ async def test_asking_where_to_turn_from_a_place_names_its_office(
 
 
 @pytest.mark.parametrize(("question", "start"), [
+    ("Was gibt es an Förderung für Theaterprojekte in Nottuln?",
+     "Für Nottuln ist zuständig:\n\nKreis Coesfeld – Kultur"),
+    ("Welche Fördertöpfe gibt es in Lemgo für Musikvereine?",
+     "Für Lemgo ist zuständig:\n\nKreis Lippe – Fördermittelmanagement"),
+])
+async def test_asked_what_culture_funding_a_place_has_its_office_answers(
+        chat: Transcript, question: str, start: str) -> None:
+    # No programme named and none sure: the office knows what fits there.
+    text = await chat.say(question)
+    assert text.startswith(start)
+
+
+@pytest.mark.parametrize("question", [
+    "Welche Förderung gibt es für einen Kunstrasenplatz in Nottuln?",
+    "Gibt es in Bad Laasphe Zuschüsse zu den Kita-Gebühren?",
+])
+async def test_asked_what_other_funding_a_place_has_the_bot_says_it_does_not_know(
+        chat: Transcript, question: str) -> None:
+    text = await chat.say(question)
+    assert text.startswith("Dazu weiß ich leider nichts Sicheres.")
+
+
+@pytest.mark.parametrize(("question", "start"), [
     ("How much money can an artist get for a project in a Kita? I heard the Land has a "
      "programme that sends artists into Kindergartens.", "Künstlerinnen und Künstler in die Kitas"),
     ("When are the deadlines for the Kreis Herford culture project grants?",
