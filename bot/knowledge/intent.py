@@ -127,8 +127,11 @@ _MAY_WE = re.compile(r"(^|,)\W*(kann|konnen|darf|durfen|fordert|fordern)\b.{0,90
                      r"beantragen|antrag\w*\b.{0,40}\b(stellen|einreichen)|bewerben|teilnehmen|"
                      r"mitmachen|auch)\b")
 
-# "Wer kann uns in Schwerte helfen?" asks for an office, though "wer kann" asks who may apply.
-_WHO_HELPS = re.compile(r"\bwer\b.{0,40}\b(helfen|unterstutzen|beraten)\b")
+# "Wer kann uns in Schwerte helfen?" asks for an office, though "wer kann" asks who may apply;
+# so do "wo kriegen wir Hilfe beim Förderantrag?" and "gibts da ne Stelle für Kulturförderung?".
+_WHO_HELPS = re.compile(r"\bwer\b.{0,100}\b(weiter)?(helfen|unterstutzen|unterstutzt|beraten)\b|"
+                        r"\bwo\b.{0,40}\b(hilfe|unterstutzung|infos?|informationen)\b|"
+                        r"\b(ne|eine|so ne|so eine)\s+(anlauf)?stelle\b")
 
 # Words that say someone wants money, not which fact they want: "kriegen wir die 2.500 Euro
 # ohne Verein?" asks who may apply, "Euro-für-Euro vom Land – kann unser Verein das direkt

@@ -36,6 +36,11 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
     ("Wer kann uns in Schwerte helfen? Wir wollen ein Stadtteilfest machen.", Intent.CONTACT),
     ("Heimatverein Schöppingen hier – wer kann uns bei Förderanträgen unter die Arme greifen?",
      Intent.CONTACT),
+    # Where to get help, an office asked for in other words than "Ansprechpartner".
+    ("Wir wollen ein Dorffest mit Kunst machen. Wer kann uns da weiterhelfen?", Intent.CONTACT),
+    ("Musikverein hier – wo kriegen wir Hilfe beim Förderantrag?", Intent.CONTACT),
+    ("gibts in der stadt ne stelle für kulturförderung?", Intent.CONTACT),
+    ("Wo finde ich Infos zur Frist beim Heimat-Scheck?", Intent.DEADLINE),
     ("Welches Büro ist das für den Kreis Soest, und wo sitzt es?", Intent.CONTACT),
     ("Gibt es beim LWL eine zentrale Stelle für Kulturförderung, bei der ich vorher anrufen "
      "kann?", Intent.CONTACT),
