@@ -94,11 +94,12 @@ _INTENT_CUES: Cues = (
 # 2.500 Euro?" asks who may apply.
 _EXPLICIT_CUES: Cues = (
     (Intent.DEADLINE, ("bis wann", "frist", "deadline", "stichtag", "antragsschluss",
-                       "due date", "welchem datum", "welchen tag")),
+                       "due date", "welchem datum", "welchen tag", "welchem tag", "noch zeit")),
     (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "how much", "preisgeld",
                      "welche summe", "welcher betrag", "zuruckzahlen", "fixed amount",
                      "geld dazu", "eigenes geld", "selbst aufbringen", "selber aufbringen",
-                     "dazu tun", "dazutun")),
+                     "dazu tun", "dazutun", "dazu geben", "zubuttern", "minimum amount", "how big",
+                     "ab welchem")),
     (Intent.CONTACT, ("beraten", "beratung", "ansprechpartner", "ansprechperson", "wer hilft",
                       "who can advise", "contact person", "telefonnummer",
                       "wer kann mir", "mir sagen kann", "uns sagen kann", "eine stelle, die",
@@ -116,7 +117,9 @@ _EXPLICIT_CUES: Cues = (
                           "auch was ab", "kann ich mit", "kann ich als", "konnen wir als",
                           "konnen wir mit", "selbst nen antrag", "selber nen antrag",
                           "selber einen antrag", "selbst antrage", "selber antrage",
-                          "welches alter", "geben die auch", "reicht das als", "reicht dat als")),
+                          "welches alter", "geben die auch", "reicht das als", "reicht dat als",
+                          "allowed to apply", "who can apply", "who may apply", "wer kricht",
+                          "wer kriegt", "wer bekommt")),
 )
 # "bis wan", "bis wnan": the deadline question with a typo in its short word.
 _BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")

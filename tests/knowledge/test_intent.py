@@ -41,6 +41,14 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
     ("Musikverein hier – wo kriegen wir Hilfe beim Förderantrag?", Intent.CONTACT),
     ("gibts in der stadt ne stelle für kulturförderung?", Intent.CONTACT),
     ("Wo finde ich Infos zur Frist beim Heimat-Scheck?", Intent.DEADLINE),
+    # Who gets it, which day, from which size, asked in the words people use.
+    ("Wer kricht denn den Heimat-Fonds, nur die Gemeinde oder auch wir?", Intent.ELIGIBILITY),
+    ("Funding for Dritte Orte – who is allowed to apply?", Intent.ELIGIBILITY),
+    ("Bis zu welchem Tag nimmt die DSEE noch Anträge an?", Intent.DEADLINE),
+    ("Hömma, wie lang hamm wer noch Zeit für die tausend Euro?", Intent.DEADLINE),
+    ("Ab welchem Projektvolumen kommt das Heimat-Zeugnis in Frage?", Intent.AMOUNT),
+    ("We want to apply at the LWL-Kulturstiftung – is there a minimum amount?", Intent.AMOUNT),
+    ("Gibbet da wat vom Land, wo man nix selber zubuttern muss?", Intent.AMOUNT),
     ("Welches Büro ist das für den Kreis Soest, und wo sitzt es?", Intent.CONTACT),
     ("Gibt es beim LWL eine zentrale Stelle für Kulturförderung, bei der ich vorher anrufen "
      "kann?", Intent.CONTACT),
