@@ -15,6 +15,7 @@ from bot.clock import BERLIN, FixedClock
 from bot.dialogue.core import Dialogue
 from bot.dialogue.evaluation import Report, load_questions
 from bot.dialogue.messages import ChatRef
+from bot.knowledge.matcher import FULL_MENTION
 from bot.knowledge.places import find_place
 from bot.knowledge.service import Knowledge
 from tests.conftest import DATA, TODAY
@@ -77,3 +78,16 @@ async def test_the_honest_unknown_names_the_offices_mailbox(shipped: Knowledge) 
                                                      "Wann wird in Coesfeld der Müll abgeholt?")
     assert answer.decision.status == "unknown"
     assert "Weiterhelfen kann Ihnen: Kreis Coesfeld – Kultur, E-Mail kultur@" in answer.reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "Wir sind ein Verein aus Westfalen und suchen Förderung für unseren Chor.",
+    "Habt ihr Tipps für eine Jugendherberge in Westfalen, in der unser Theaterverein eine "
+    "Freizeit machen kann?",
+])
+def test_a_synonym_does_not_name_an_entry(shipped: Knowledge, question: str) -> None:
+    # "Verein" is no "Initiative": with "Westfalen" it must not name the Westfalen-Initiative,
+    # which a named entry would answer about whatever else the message asks.
+    initiative = [c for c in shipped.matcher.rank(question) if c.entry_id == "westfalen-initiative"]
+    assert all(c.mention < FULL_MENTION for c in initiative)
+    assert shipped.ask(question).status != "answer"
