@@ -333,7 +333,7 @@ def _decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str
     # knowledge fits at all is routed: "Wat kostet 'n Stand auffem Weihnachtsmarkt in Soest?"
     elsewhere = decision.status != "unknown" and serves_elsewhere(
         kb, decision.candidates, place, question)
-    if not (_wants_office(decision, intent, rest) or elsewhere):
+    if not (_wants_office(kb, decision, intent, rest) or elsewhere):
         return decision
     # The place's name would favour the office named after it ("Kreis Coesfeld"); what the
     # rest of the question asks for decides which of the responsible offices comes first.
@@ -555,13 +555,32 @@ def _names_its_entry(decision: Decision) -> bool:
     return decision.status == "answer" and top is not None and top.mention >= FULL_MENTION
 
 
-def _wants_office(decision: Decision, intent: Intent, rest: list[str]) -> bool:
+def _unnamed_statewide(kb: KnowledgeBase, top: Candidate | None) -> bool:
+    """Tell whether ``top`` is a programme for all of NRW or Westfalen the question did not name.
+
+    "Welche Förderungen kommen für einen Heimatverein in Espelkamp in Frage?" fits the
+    NRW-Stiftung in words, but so does any Heimatverein anywhere; a Kreis's own programme
+    ("Was gibt es in Warburg …?" → Kleinprojektefonds Kreis Höxter) is an answer for the place.
+    """
+    entry = kb.get(top.entry_id) if top is not None else None
+    if top is None or not isinstance(entry, Programme) or top.mention >= FULL_MENTION:
+        return False
+    return not any(kb.regions[r].type in _LOCAL for r in entry.regions if r in kb.regions)
+
+
+_LOCAL = ("kreis", "kreisfreie_stadt")
+
+
+def _wants_office(kb: KnowledgeBase, decision: Decision, intent: Intent,
+                  rest: list[str]) -> bool:
     """Route to an office for a contact question, a contact match, or a bare place name."""
     top = decision.candidates[0] if decision.candidates else None
     return (
         intent is Intent.CONTACT
         or (top is not None and top.kind == "kontakt" and decision.status == "answer")
         or not content_words(" ".join(rest))
-        # Asked what there is for the place, with no sure programme: its office knows.
-        or (decision.status != "answer" and lists_funding(" ".join(rest)))
+        # Asked what there is for the place, with no programme sure or named for it: its
+        # office knows what fits there.
+        or ((decision.status != "answer" or _unnamed_statewide(kb, top))
+            and lists_funding(" ".join(rest)))
     )

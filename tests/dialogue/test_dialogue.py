@@ -349,6 +349,13 @@ async def test_asking_where_to_turn_from_a_place_names_its_office(
      "Für Nottuln ist zuständig:\n\nKreis Coesfeld – Kultur"),
     ("Welche Fördertöpfe gibt es in Lemgo für Musikvereine?",
      "Für Lemgo ist zuständig:\n\nKreis Lippe – Fördermittelmanagement"),
+    # A programme for all of NRW that merely shares a word ("Kulturprogramm") is no answer
+    # for Gladbeck.
+    ("Was gibt es in Gladbeck an Fördermöglichkeiten für ein Straßenfest mit Kulturprogramm?",
+     "Für Gladbeck ist zuständig:\n\nBezirksregierung Münster"),
+    # The Kreis's own fund is an answer for the place.
+    ("Was gibt es in Brakel an Kulturförderung für kleine Vereine?",
+     "Kleinprojektefonds Kreis Höxter"),
 ])
 async def test_asked_what_culture_funding_a_place_has_its_office_answers(
         chat: Transcript, question: str, start: str) -> None:
