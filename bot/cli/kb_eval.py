@@ -52,6 +52,7 @@ SETS = (
     ("Blind, Advent", "eval/blind-advent.yaml"),
     ("Blind, Nikolaus", "eval/blind-nikolaus.yaml"),
     ("Blind, Barbara", "eval/blind-barbara.yaml"),
+    ("Blind, Eis", "eval/blind-eis.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
