@@ -555,25 +555,29 @@ def _names_its_entry(decision: Decision) -> bool:
     return decision.status == "answer" and top is not None and top.mention >= FULL_MENTION
 
 
+# Regions of a programme that is the place's own, not one for all of NRW or Westfalen.
+_LOCAL = ("kreis", "kreisfreie_stadt")
+
+
 def _unnamed_statewide(kb: KnowledgeBase, top: Candidate | None) -> bool:
     """Tell whether ``top`` is a programme for all of NRW or Westfalen the question did not name.
 
-    "Welche Förderungen kommen für einen Heimatverein in Espelkamp in Frage?" fits the
-    NRW-Stiftung in words, but so does any Heimatverein anywhere; a Kreis's own programme
-    ("Was gibt es in Warburg …?" → Kleinprojektefonds Kreis Höxter) is an answer for the place.
+    "Was gibt es in Herten an Fördermöglichkeiten für ein Nachbarschaftsfest mit
+    Kulturprogramm?" shares "Kulturprogramm" with the Regionales Kulturprogramm, which is no
+    answer for Herten; a Kreis's own programme is ("Was gibt es in Warburg …?" → the
+    Kleinprojektefonds Kreis Höxter).
     """
-    entry = kb.get(top.entry_id) if top is not None else None
-    if top is None or not isinstance(entry, Programme) or top.mention >= FULL_MENTION:
+    if top is None or top.mention >= FULL_MENTION:
+        return False
+    entry = kb.get(top.entry_id)
+    if not isinstance(entry, Programme):
         return False
     return not any(kb.regions[r].type in _LOCAL for r in entry.regions if r in kb.regions)
 
 
-_LOCAL = ("kreis", "kreisfreie_stadt")
-
-
 def _wants_office(kb: KnowledgeBase, decision: Decision, intent: Intent,
                   rest: list[str]) -> bool:
-    """Route to an office for a contact question, a contact match, or a bare place name."""
+    """Route to an office: a contact question or match, a bare place, a listing of funding."""
     top = decision.candidates[0] if decision.candidates else None
     return (
         intent is Intent.CONTACT
