@@ -204,3 +204,16 @@ def test_similar_questions_overrule_a_neighbouring_topic_word_beside_a_named_ent
     decision = taught.ask(WETTER)
     assert decision.status == "answer"
     assert decision.candidates[0].entry_id == "defizitgarantie"
+
+
+def test_the_asked_sentence_does_not_overrule_a_whole_message_people_asked_outside(
+        shipped: Knowledge) -> None:
+    # The neighbours of the whole message were outside the knowledge ("Heimat-Scheck in
+    # Hessen?"); that its last sentence alone resembles questions about the named entry does
+    # not make the neighbouring topic context.
+    asked = "Was heißt das genau, und bekommen wir das Geld auch, wenn alles gut läuft?"
+    taught = dataclasses.replace(shipped, memory=QuestionMemory(
+        [(WETTER, OUTSIDE)] * 3 + [(asked, "defizitgarantie")] * 3))
+    assert taught.memory.vote(WETTER).entry_id == OUTSIDE
+    assert taught.memory.vote(asked).entry_id == "defizitgarantie"
+    assert taught.ask(WETTER).status != "answer"
