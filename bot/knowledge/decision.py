@@ -174,12 +174,12 @@ def _office_asked(intent: Intent, aspects: QuestionMemory, rest: list[str],
                   limits: Thresholds) -> Intent:
     """Ask for the place's office when similar labelled questions asked for a contact.
 
-    "Gibt es in Soest eine Anlaufstelle …?", "wer ist in iserlohn die richtige adresse",
-    "wo kriegen wir Hilfe beim Förderantrag?": people ask where to turn in more words than
-    the cue list foresees. Only with a place, which the answer can route to. Leaving one
-    calibration set out (twelve sets): 16 more right answers of 2,469 in-scope questions
-    (place questions 446 -> 455 of 485), as many confident wrong ones, no out-of-scope
-    question answered; letting the vote also overrule "how to apply" gained nothing.
+    "Gibt es in Soest eine Anlaufstelle …?", "wer ist in iserlohn die richtige adresse":
+    people ask where to turn in more words than the cue list foresees. Only with a place,
+    which the answer can route to. Leaving one calibration set out (twelve sets): 16 more
+    right answers of 2,469 in-scope questions (place questions 446 -> 455 of 485), as many
+    confident wrong ones, no out-of-scope question answered; letting the vote also overrule
+    "how to apply" gained nothing.
     """
     if intent is not Intent.GENERAL:
         return intent
