@@ -43,6 +43,7 @@ SETS = (
     ("Blind, Kalibrierung 8", "fragen/blind-kalibrierung-8.yaml"),
     ("Blind, Schnee", "fragen/blind-schnee.yaml"),
     ("Blind, Frost", "fragen/blind-frost.yaml"),
+    ("Blind, Eis", "fragen/blind-eis.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
     ("Blind, Neu", "eval/blind-neu.yaml"),
@@ -52,7 +53,6 @@ SETS = (
     ("Blind, Advent", "eval/blind-advent.yaml"),
     ("Blind, Nikolaus", "eval/blind-nikolaus.yaml"),
     ("Blind, Barbara", "eval/blind-barbara.yaml"),
-    ("Blind, Eis", "eval/blind-eis.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
