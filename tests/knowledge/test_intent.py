@@ -40,6 +40,9 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
     ("Wir wollen ein Dorffest mit Kunst machen. Wer kann uns da weiterhelfen?", Intent.CONTACT),
     ("Musikverein hier – wo kriegen wir Hilfe beim Förderantrag?", Intent.CONTACT),
     ("gibts in der stadt ne stelle für kulturförderung?", Intent.CONTACT),
+    ("Ein Verein will beim Regionalen Kulturprogramm mitmachen, wer ist da die Anlaufstelle?",
+     Intent.CONTACT),
+    ("Gibt es in Hamm ein Büro für das RKP, wo ich mal vorbeischauen kann?", Intent.CONTACT),
     ("Wo finde ich Infos zur Frist beim Heimat-Scheck?", Intent.DEADLINE),
     # Who gets it, which day, from which size, asked in the words people use.
     ("Wer kricht denn den Heimat-Fonds, nur die Gemeinde oder auch wir?", Intent.ELIGIBILITY),
