@@ -332,6 +332,14 @@ def _decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str
         asked = programme_offices(kb, decision.candidates[0], place)
         if asked:
             return _answer_with(asked, candidates, place, Intent.CONTACT)
+        if decision.candidates[0].kind == "begriff" and _HELP.search(fold(question)):
+            # "Wer hilft mir in Rheine bei Drittmitteln?": a term names the matter, not who
+            # helps with it; the place's office does. Asked who to contact about a funder the
+            # terms describe ("eine Sparkassen-Stiftung in Dortmund … Wer ist da contact
+            # person?"), the term stays: it says to ask the local Sparkasse.
+            routed = offices_for(kb, matcher, " ".join(rest) or question, place)
+            if routed:
+                return _answer_with(routed, candidates, place, Intent.CONTACT)
     if place is not None and decision.status == "answer" and decision.outside is None:
         instead = responsible_instead(kb, decision.candidates[0], place)
         if instead:
@@ -360,6 +368,10 @@ def _decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str
     if not routed:
         return decision
     return _answer_with(routed, candidates, place, Intent.CONTACT)
+
+
+# Asking for help or advice, not for a contact in general.
+_HELP = re.compile(r"\b(berat\w*|hilft|helfen|hilfe)\b")
 
 
 def _answer_with(first: list[Candidate], candidates: list[Candidate], place: Place | None,

@@ -254,6 +254,29 @@ async def test_a_named_programmes_office_for_the_place_answers_who_is_responsibl
     assert "\n\nKulturregion Hellweg" in text
 
 
+async def test_asked_where_to_go_for_a_named_programme_its_regional_office_answers(
+        chat: Transcript) -> None:
+    # "Anlaufstelle" and "ein Büro … vorbeischauen" ask for an office, though "mitmachen"
+    # reads as asking who may take part.
+    for question in ("Ein Verein in Hamm will beim Regionalen Kulturprogramm mitmachen, wer "
+                     "ist da die Anlaufstelle?",
+                     "Gibt es in Hamm ein Büro für das Regionale Kulturprogramm, wo ich mal "
+                     "vorbeischauen kann?"):
+        assert (await chat.say(question)).startswith("Für Hamm ist zuständig:\n\nKulturregion "
+                                                     "Hellweg")
+
+
+async def test_asked_who_helps_with_a_term_from_a_place_its_office_answers(
+        chat: Transcript) -> None:
+    # "Drittmittel" names the term Kofinanzierung; who helps with it is the place's office.
+    text = await chat.say("Wer hilft mir in Rheine bei Drittmitteln für ein Kulturprojekt?")
+    assert text.startswith("Für Rheine ist zuständig:\n\nKulturbüro Kreis Steinfurt")
+    # Asked whom to contact about a funder a term describes, the term still answers.
+    local = await chat.say("Die Sparkasse hat doch so eine Kulturstiftung. Wie finde ich raus, "
+                           "welche bei uns im Kreis Warendorf zuständig ist?")
+    assert local.startswith("Sparkassen-Stiftungen")
+
+
 async def test_an_office_of_another_kreis_is_no_answer_for_the_place(chat: Transcript) -> None:
     # "Kulturarbeit" is in the Kreis Herford office's name; Dülmen lies in Kreis Coesfeld.
     text = await chat.say("Wo meldet sich ein Kulturverein aus Dülmen beim Kreis, wenn er "
