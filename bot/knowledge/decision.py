@@ -77,6 +77,11 @@ class Thresholds:
     # out-of-scope question answered.
     memory: float = 0.6
     memory_floor: float = 0.15
+    # ... and where the model said "weiß ich nicht", the first candidates are offered when
+    # the neighbours' entry is among them with this share (leaving one set out, 14 sets: 20
+    # more questions show the right entry, one more out-of-scope question is offered
+    # choices; 0.4 shows 6 more and offers 2 more out-of-scope questions).
+    memory_choices: float = 0.5
     # An answer leads with the fact most similar labelled questions asked for (this share of
     # their similarity), when the cues found none (see :func:`_fact_asked`). Leaving one
     # calibration set out, 0.6 led one more question with its fact (of 1,235); 0.7 is the
@@ -214,9 +219,8 @@ def _remembered(decision: Decision, memory: QuestionMemory, question: str,
                 and decision.candidates[0].mention < FULL_MENTION)
             or decision.confidence < limits.memory_floor):
         return decision
-    offered = [c.entry_id for c in decision.candidates[: limits.max_choices]]
-    if decision.status == "unknown":
-        offered = offered[:1]
+    listed = [c.entry_id for c in decision.candidates[: limits.max_choices]]
+    offered = listed[:1] if decision.status == "unknown" else listed
     whole = memory.vote(question)
     if decision.outside is not None and _outside_vote(whole, limits):
         # People asked this whole message outside the knowledge ("… wie den Heimat-Scheck,
@@ -229,10 +233,24 @@ def _remembered(decision: Decision, memory: QuestionMemory, question: str,
     vote = next((v for v in votes if v is not None and v.share >= limits.memory
                  and v.entry_id in offered), None)
     if vote is None:
-        return decision
+        return _remembered_choices(decision, whole, listed, limits)
     candidates = _promote(decision.candidates, offered.index(vote.entry_id))
     return replace(decision, status="answer", candidates=candidates,
                    options=_alternatives(candidates, decision.confidence, limits))
+
+
+def _remembered_choices(decision: Decision, whole: Vote | None, listed: list[str],
+                        limits: Thresholds) -> Decision:
+    """Offer the first candidates where similar labelled questions had one of them.
+
+    The model said "weiß ich nicht", and the entry the neighbours had is second or third:
+    too unsure to answer about, but a "Meinten Sie" list shows it one tap away. Not beside
+    a topic the bot does not cover ("… in Hessen auch sowat wie den Heimat-Scheck?").
+    """
+    if (decision.status != "unknown" or decision.outside is not None or whole is None
+            or whole.share < limits.memory_choices or whole.entry_id not in listed):
+        return decision
+    return replace(decision, status="choices", options=decision.candidates[: limits.max_choices])
 
 
 def _find_place(kb: KnowledgeBase, matcher: Matcher, question: str

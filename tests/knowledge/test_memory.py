@@ -217,3 +217,28 @@ def test_the_asked_sentence_does_not_overrule_a_whole_message_people_asked_outsi
     assert taught.memory.vote(WETTER).entry_id == OUTSIDE
     assert taught.memory.vote(asked).entry_id == "defizitgarantie"
     assert taught.ask(WETTER).status != "answer"
+
+
+# The ranking puts the Dritte Orte first and the Eigenleistung second, too unsure to say.
+STUNDEN = ("Zählt dat eigentlich auch, wenn unsere Sänger die Bühne selbst aufbauen und die "
+           "Stühle schleppen? Also als Eigenanteil, so in Stunden?")
+
+
+@pytest.mark.parametrize(("label", "status"), [
+    # Similar questions had the second candidate: the first ones are offered.
+    ("eigenleistung", "choices"),
+    # An entry the ranking does not offer vouches for nothing.
+    ("heimat-scheck", "unknown"),
+])
+def test_similar_questions_about_a_runner_up_offer_choices_instead_of_unknown(
+        shipped: Knowledge, label: str, status: str) -> None:
+    plain = dataclasses.replace(shipped, memory=QuestionMemory([])).ask(STUNDEN)
+    assert plain.status == "unknown"
+    assert [c.entry_id for c in plain.candidates[:3]].index("eigenleistung") > 0
+    taught = dataclasses.replace(shipped, memory=QuestionMemory(
+        [("Zählen die Stunden, wenn wir die Bühne selbst aufbauen, als Eigenanteil?", label),
+         ("Können wir selbst geleistete Stunden als Eigenanteil anrechnen?", label)]))
+    decision = taught.ask(STUNDEN)
+    assert decision.status == status
+    if status == "choices":
+        assert "eigenleistung" in [c.entry_id for c in decision.options]
