@@ -94,12 +94,15 @@ _INTENT_CUES: Cues = (
 # 2.500 Euro?" asks who may apply.
 _EXPLICIT_CUES: Cues = (
     (Intent.DEADLINE, ("bis wann", "frist", "deadline", "stichtag", "antragsschluss",
-                       "due date", "welchem datum", "welchen tag", "welchem tag", "noch zeit")),
+                       "due date", "welchem datum", "welchen tag", "welchem tag", "noch zeit",
+                       "wie lang", "zeit fur den antrag", "beeilen", "wie fix", "schon durch",
+                       "jederzeit")),
     (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "how much", "preisgeld",
                      "welche summe", "welcher betrag", "zuruckzahlen", "fixed amount",
                      "geld dazu", "eigenes geld", "selbst aufbringen", "selber aufbringen",
                      "dazu tun", "dazutun", "dazu geben", "zubuttern", "minimum amount", "how big",
-                     "ab welchem")),
+                     "ab welchem", "forderanteil", "fordersatz", "finanzierungsart",
+                     "welchem verhaltnis", "wo vael", "wo val", "woveel")),
     (Intent.CONTACT, ("beraten", "beratung", "ansprechpartner", "ansprechperson", "wer hilft",
                       "who can advise", "contact person", "telefonnummer",
                       "wer kann mir", "mir sagen kann", "uns sagen kann", "eine stelle, die",

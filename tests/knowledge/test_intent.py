@@ -52,6 +52,14 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
     ("Ab welchem Projektvolumen kommt das Heimat-Zeugnis in Frage?", Intent.AMOUNT),
     ("We want to apply at the LWL-Kulturstiftung – is there a minimum amount?", Intent.AMOUNT),
     ("Gibbet da wat vom Land, wo man nix selber zubuttern muss?", Intent.AMOUNT),
+    # How soon, and which share, asked beside "als Verein" or in Low German.
+    ("Dat Ding mit den tausend Euro – muss man sich da beeilen, bevor dat Geld wech is?",
+     Intent.DEADLINE),
+    ("Wie lang hamm wir Zeit für den Antrag bei de DSEE?", Intent.DEADLINE),
+    ("Kann man bei Dritte Orte jederzeit einen Antrag stellen?", Intent.DEADLINE),
+    ("Mit welchem Förderanteil können wir als Verein beim Heimat-Zeugnis rechnen?",
+     Intent.AMOUNT),
+    ("Dat Leader-Geld för lütte Projekte, wo väl givt dat dor eegentlich?", Intent.AMOUNT),
     ("Welches Büro ist das für den Kreis Soest, und wo sitzt es?", Intent.CONTACT),
     ("Gibt es beim LWL eine zentrale Stelle für Kulturförderung, bei der ich vorher anrufen "
      "kann?", Intent.CONTACT),
