@@ -101,8 +101,8 @@ _EXPLICIT_CUES: Cues = (
                      "welche summe", "welcher betrag", "zuruckzahlen", "fixed amount",
                      "geld dazu", "eigenes geld", "selbst aufbringen", "selber aufbringen",
                      "dazu tun", "dazutun", "dazu geben", "zubuttern", "minimum amount", "how big",
-                     "ab welchem", "forderanteil", "fordersatz", "finanzierungsart",
-                     "welchem verhaltnis", "wo vael", "wo val", "woveel")),
+                     "ab welchem", "ab welchen", "ab welcher", "forderanteil", "fordersatz",
+                     "finanzierungsart", "welchem verhaltnis", "wo vael", "wo val", "woveel")),
     (Intent.CONTACT, ("beraten", "beratung", "ansprechpartner", "ansprechperson", "wer hilft",
                       "who can advise", "contact person", "telefonnummer",
                       "wer kann mir", "mir sagen kann", "uns sagen kann", "eine stelle, die",
@@ -123,7 +123,9 @@ _EXPLICIT_CUES: Cues = (
                           "selber einen antrag", "selbst antrage", "selber antrage",
                           "welches alter", "geben die auch", "reicht das als", "reicht dat als",
                           "allowed to apply", "who can apply", "who may apply", "wer kricht",
-                          "wer kriegt", "wer bekommt")),
+                          "wer kriegt", "wer bekommt", "berechtigung", "in frage", "infrage",
+                          "zahlt das als", "count as", "kann da ein",
+                          "geht das fur")),
 )
 # "bis wan", "bis wnan": the deadline question with a typo in its short word.
 _BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")

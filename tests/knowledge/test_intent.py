@@ -60,6 +60,16 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
     ("Mit welchem Förderanteil können wir als Verein beim Heimat-Zeugnis rechnen?",
      Intent.AMOUNT),
     ("Dat Leader-Geld för lütte Projekte, wo väl givt dat dor eegentlich?", Intent.AMOUNT),
+    # Whether we qualify, in other words than "dürfen wir".
+    ("lwl kulturfons kann da ein heimatverein beantragen", Intent.ELIGIBILITY),
+    ("Bitte informieren Sie uns über die Antragsberechtigung beim Kleinprojektefonds.",
+     Intent.ELIGIBILITY),
+    ("Kommen wir als Stadtteilverein in einer Großstadt bei Dritte Orte überhaupt in Frage?",
+     Intent.ELIGIBILITY),
+    ("dsee mikroförderung geht das für nen verein in netphen? zählt das als ländl raum",
+     Intent.ELIGIBILITY),
+    # ... but from which size it qualifies asks for an amount.
+    ("Ab welcher Projektgröße kommt das Heimat-Zeugnis in Frage?", Intent.AMOUNT),
     ("Welches Büro ist das für den Kreis Soest, und wo sitzt es?", Intent.CONTACT),
     ("Gibt es beim LWL eine zentrale Stelle für Kulturförderung, bei der ich vorher anrufen "
      "kann?", Intent.CONTACT),
