@@ -189,10 +189,26 @@ def offices_for(kb: KnowledgeBase, matcher: Matcher, question: str,
     # regional one ("so'n regionales Kulturbüro"), which may sit above the nearest offices.
     regional = _REGIONAL.search(fold(question)) is not None
     bonus = 0.0 if regional else OWN_OFFICE_BONUS
-    found = kb.contacts_above(place.region_id) if regional else kb.contacts_for(place.region_id)
+    found = (_regional(kb, kb.contacts_above(place.region_id)) if regional
+             else kb.contacts_for(place.region_id))
     offices = sorted(found, key=lambda c: -(
         scores.get(c.id, 0.0) + (bonus if len(c.responsible_for) == 1 else 0.0)))
     return routed(offices)
+
+
+# Offices for all of Westfalen-Lippe or NRW: no regional office, whatever their words fit.
+_WIDE = ("landesteil", "land", "bund")
+
+
+def _regional(kb: KnowledgeBase, offices: list[Contact]) -> list[Contact]:
+    """Drop the offices for all of Westfalen or NRW when a nearer one is left.
+
+    "Gibt es in Hamm eine Stelle, die bei regionalen Kulturprojekten berät?" asks for the
+    Kulturregion Hellweg; the LWL's culture office serves all of Westfalen-Lippe.
+    """
+    near = [c for c in offices if not all(
+        kb.regions[r].type in _WIDE for r in c.responsible_for if r in kb.regions)]
+    return near or offices
 
 
 def programme_offices(kb: KnowledgeBase, candidate: Candidate, place: Place) -> list[Candidate]:

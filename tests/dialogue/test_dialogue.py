@@ -305,6 +305,10 @@ async def test_asked_for_a_regional_office_the_region_leads_the_kreis(chat: Tran
     assert text.startswith("Für Detmold ist zuständig:\n\nOWL")
     kreis = await chat.say("Wer hilft uns in Detmold bei der Kulturförderung?")
     assert kreis.startswith("Für Detmold ist zuständig:\n\nKreis Lippe")
+    # The LWL serves all of Westfalen-Lippe: no regional office, whatever its words fit.
+    hamm = await chat.say("Gibt es in Hamm eine Stelle, die bei regionalen Kulturprojekten "
+                          "berät?")
+    assert hamm.startswith("Für Hamm ist zuständig:\n\nKulturregion Hellweg")
 
 
 async def test_two_named_offices_leave_the_choice_to_the_place(chat: Transcript) -> None:
