@@ -343,7 +343,7 @@ def _decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str
             # "Hat der Kreis eigene Fördertöpfe?" asked from Rahden: the Kreis's own programme.
             return _answer_with(own, candidates, place, cued)
     if place is None and intent is Intent.CONTACT and decision.status == "answer":
-        office = sole_office(kb, decision.candidates[0])
+        office = sole_office(kb, decision.candidates[0], decision.candidates)
         if office:
             return _answer_with(office, candidates, None, Intent.CONTACT)
     if place is not None and intent is Intent.CONTACT and decision.status == "answer":

@@ -7,7 +7,7 @@ programmes, not about the office whose name merely shares a word with the questi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.knowledge.base import KnowledgeBase, Place
 from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
@@ -225,7 +225,12 @@ def programme_offices(kb: KnowledgeBase, candidate: Candidate, place: Place) -> 
                   if isinstance(c, Contact) and kb.responsible(c, place.region_id))
 
 
-def sole_office(kb: KnowledgeBase, candidate: Candidate) -> list[Candidate]:
+# A region's name in an office's title ("Münsterland") names it in part.
+PART_MENTION = 0.5
+
+
+def sole_office(kb: KnowledgeBase, candidate: Candidate,
+                candidates: Sequence[Candidate] = ()) -> list[Candidate]:
     """Return the one office of a named programme, for a contact question without a place.
 
     "Wer ist beim LWL der Ansprechpartner für den Kulturfonds?" asks for the LWL's culture
@@ -235,5 +240,9 @@ def sole_office(kb: KnowledgeBase, candidate: Candidate) -> list[Candidate]:
     if not isinstance(entry, Programme) or candidate.mention < FULL_MENTION:
         return []
     if len(entry.contacts) != 1:
-        return []
+        # "Welche Stelle ist im Münsterland für das Regionale Kulturprogramm zuständig?": of
+        # the programme's offices, the question names one by its region.
+        named = [c for c in candidates
+                 if c.entry_id in entry.contacts and c.mention >= PART_MENTION]
+        return named if len(named) == 1 else []
     return routed(c for c in (kb.get(entry.contacts[0]),) if isinstance(c, Contact))

@@ -544,6 +544,10 @@ async def test_asked_whom_to_contact_a_programmes_one_office_answers(chat: Trans
     # Several offices (one per Bezirksregierung): without a place the programme names them all.
     text = await chat.say("Wer ist Ansprechpartner für den Heimat-Scheck?")
     assert text.startswith("Heimat-Scheck – Ansprechstelle: Bezirksregierung Münster")
+    # ... unless the question names one of them by its region.
+    text = await chat.say("Unsere Jugendgruppe plant etwas mit Partnern im Münsterland. Welche "
+                          "Stelle ist dort für das Regionale Kulturprogramm zuständig?")
+    assert text.startswith("Kulturbüro Münsterland\n")
 
 
 async def test_a_funding_told_only_in_its_note_keeps_the_note_beside_a_second_fact(
