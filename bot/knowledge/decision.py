@@ -302,7 +302,7 @@ def _decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str
     if place is not None and aspects is not None:
         intent = _office_asked(intent, aspects, rest, limits)
     # Place names are not knowledge words; left in, they would count as unknown words.
-    candidates = matcher.rank(" ".join(rest) if place else question)
+    candidates = matcher.rank(_without_outgrown(" ".join(rest) if place else question))
     if place is not None:
         # Unless the place is part of a name: "Kulturförderung Kreis Minden-Lübbecke",
         # "Bezirksregierung Detmold".
@@ -390,6 +390,24 @@ def _decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str
 
 # Asking for help or advice, not for a contact in general.
 _HELP = re.compile(r"\b(berat\w*|hilft|helfen|hilfe)\b")
+
+
+# "Die 2.000 Euro vom Scheck reichen dafür nicht.", "… also mehr als dieser Scheck.": the
+# programme the project has outgrown.
+_OUTGROWN = re.compile(r"\b(reicht|reichen|genugt|genugen)\b[^.?!]{0,40}\bnicht\b|"
+                       r"\bmehr als (der|die|das|dieser|diese|dieses|den)\b|\bzu (klein|wenig)\b")
+
+
+def _without_outgrown(question: str) -> str:
+    """Return the message without told sentences about a programme the project outgrew.
+
+    "Kosten etwa 5.000 Euro. Dafür reicht der Heimat-Scheck nicht. Gibt es das
+    nächstgrößere?" names the Heimat-Scheck only as what does not fit; ranked with it, the
+    named Scheck leads. An asked sentence is always kept.
+    """
+    sentences = _SENTENCE_END.split(question)
+    kept = [s for s in sentences if s.rstrip().endswith("?") or not _OUTGROWN.search(fold(s))]
+    return " ".join(kept) if kept and len(kept) < len(sentences) else question
 
 
 def _answer_with(first: list[Candidate], candidates: list[Candidate], place: Place | None,
@@ -546,6 +564,7 @@ def _alternatives(candidates: list[Candidate], sure: float, limits: Thresholds) 
     return [c for c in candidates[1 : limits.max_choices] if c.score >= least]
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _COMPARE = re.compile(r"\b(unterschied\w*|unterscheid\w*|vergleich\w*|vs|versus|difference)\b")
 
 
