@@ -324,7 +324,7 @@ def _decide(kb: KnowledgeBase, matcher: Matcher, outside: Outside, question: str
         # "Watt is'n Zuwendungsbescheid? … ob wir getz anfangen dürfen": asked what the named
         # term means, its explanation comes first, whatever situation the message tells.
         candidates = _situation_first(candidates)
-    candidates = _programme_before_its_office(kb, candidates, intent)
+    candidates = _programme_before_its_office(kb, candidates, intent, question)
     topic = outside.topic(question)
     if topic is not None and topic not in outside.strict and _named_clearly(candidates):
         # "Heimat-Scheck … oder nur für Schützenfest und Chronik?": the named entry leads
@@ -477,15 +477,21 @@ def _named_term_defined(matcher: Matcher, candidates: list[Candidate],
     return candidates
 
 
+# Words asking for money, not naming an aspect of it.
+_MONEY = re.compile(r"\b(fonds|geld|mille|euro|zuschuss|kohle|knete|topf|tausend)\b")
+
+
 def _programme_before_its_office(kb: KnowledgeBase, candidates: list[Candidate],
-                                 intent: Intent) -> list[Candidate]:
+                                 intent: Intent, question: str = "") -> list[Candidate]:
     """Put an office's own programme first when the question asks a programme's fact.
 
     "Kreis Minden-Lübbecke: Wie hoch ist das Jahresbudget der Richtlinie Jugendkultur?" names
     the Kreis's culture office as much as its funding guideline; the amount is the
-    guideline's. The two swap places and scores, as above.
+    guideline's. The two swap places and scores, as above. So does a general question
+    for money: "Gibbet vom LWL so'n Fonds für Kultur, wo … wir wat von kriegt?"
     """
-    if intent not in _PROGRAMME_ASPECTS or len(candidates) < 2:
+    if len(candidates) < 2 or not (intent in _PROGRAMME_ASPECTS or (
+            intent is Intent.GENERAL and _MONEY.search(fold(question)))):
         return candidates
     top, second = candidates[0], candidates[1]
     programme = kb.get(second.entry_id)

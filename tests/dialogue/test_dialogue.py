@@ -321,6 +321,10 @@ async def test_an_offices_own_programme_answers_its_amount(chat: Transcript) -> 
     text = await chat.say("Kreis Minden-Lübbecke: Wie hoch ist das Jahresbudget der Richtlinie "
                           "Jugendkultur?")
     assert text.startswith("Kulturförderung Kreis Minden-Lübbecke – Förderung:")
+    # Asked for money in general words, the office's fund is meant too.
+    fund = await chat.say("Gibbet vom LWL so'n Fonds für Kultur, wo auch so'n lütter "
+                          "Heimatverein wie wir wat von kriegt?")
+    assert fund.startswith("LWL-Kulturfonds")
 
 
 @pytest.mark.parametrize(("question", "start"), [
