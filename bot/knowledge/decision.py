@@ -477,8 +477,9 @@ def _named_term_defined(matcher: Matcher, candidates: list[Candidate],
     return candidates
 
 
-# Words asking for money, not naming an aspect of it.
-_MONEY = re.compile(r"\b(fonds|geld|mille|euro|zuschuss|kohle|knete|topf|tausend)\b")
+# Words asking for money or its rules, not naming an aspect of them.
+_MONEY = re.compile(r"\b(fonds|geld|mille|euro|zuschuss|kohle|knete|topf|tausend)\b|"
+                    r"richtlinie|fordermittel")
 
 
 def _programme_before_its_office(kb: KnowledgeBase, candidates: list[Candidate],
@@ -487,11 +488,14 @@ def _programme_before_its_office(kb: KnowledgeBase, candidates: list[Candidate],
 
     "Kreis Minden-Lübbecke: Wie hoch ist das Jahresbudget der Richtlinie Jugendkultur?" names
     the Kreis's culture office as much as its funding guideline; the amount is the
-    guideline's. The two swap places and scores, as above. So does a general question
-    for money: "Gibbet vom LWL so'n Fonds für Kultur, wo … wir wat von kriegt?"
+    guideline's. The two swap places and scores, as above. So does any other question for
+    money or its rules that does not ask for a contact: "Gibbet vom LWL so'n Fonds für Kultur,
+    wo … wir wat von kriegt?", "Wer entscheidet im Kreis Minden-Lübbecke über die
+    Kulturfördermittel?"
     """
     if len(candidates) < 2 or not (intent in _PROGRAMME_ASPECTS or (
-            intent is Intent.GENERAL and _MONEY.search(fold(question)))):
+            intent not in (Intent.CONTACT, Intent.DEFINITION)
+            and _MONEY.search(fold(question)))):
         return candidates
     top, second = candidates[0], candidates[1]
     programme = kb.get(second.entry_id)

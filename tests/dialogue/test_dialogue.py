@@ -325,6 +325,9 @@ async def test_an_offices_own_programme_answers_its_amount(chat: Transcript) -> 
     fund = await chat.say("Gibbet vom LWL so'n Fonds für Kultur, wo auch so'n lütter "
                           "Heimatverein wie wir wat von kriegt?")
     assert fund.startswith("LWL-Kulturfonds")
+    rules = await chat.say("Wer entscheidet im Kreis Minden-Lübbecke über die "
+                           "Kulturfördermittel?")
+    assert rules.startswith("Kulturförderung Kreis Minden-Lübbecke")
 
 
 @pytest.mark.parametrize(("question", "start"), [
