@@ -242,3 +242,16 @@ def test_similar_questions_about_a_runner_up_offer_choices_instead_of_unknown(
     assert decision.status == status
     if status == "choices":
         assert "eigenleistung" in [c.entry_id for c in decision.options]
+
+
+def test_a_place_asking_for_culture_funding_keeps_its_office_whatever_was_asked_outside(
+        shipped: Knowledge) -> None:
+    question = "Welche Fördermöglichkeiten gibt es für einen Heimatverein in Gescher?"
+    taught = dataclasses.replace(shipped, memory=QuestionMemory(
+        [("Welche Fördermöglichkeiten gibt es für einen Heimatverein?", OUTSIDE)] * 2))
+    outside = taught.memory.vote("Welche Fördermöglichkeiten gibt es für einen Heimatverein in")
+    assert outside is not None
+    assert outside.entry_id == OUTSIDE
+    decision = taught.ask(question)
+    assert decision.status == "answer"
+    assert decision.candidates[0].entry_id == "kulturbuero-muensterland"
