@@ -108,7 +108,7 @@ _EXPLICIT_CUES: Cues = (
                       "wer kann mir", "mir sagen kann", "uns sagen kann", "eine stelle, die",
                       "eine stelle die", "zustandig", "uns helfen", "mir helfen",
                       "unter die arme", "anlaufstelle", "ansprechstelle", "ein buro",
-                      "vorbeischau", "vorbeikomm")),
+                      "vorbeischau", "vorbeikomm", "die stelle", "wo frag")),
     (Intent.ELIGIBILITY, ("wer darf", "wer stellt", "berechtigt", "darf ich",
                           "durfen privat", "durfen kommun", "durfen verein", "konnen kommun",
                           "konnen verein", "konnen privat", "konnen gemeind", "durfen gemeind",

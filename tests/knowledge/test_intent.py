@@ -43,6 +43,10 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
     ("Ein Verein will beim Regionalen Kulturprogramm mitmachen, wer ist da die Anlaufstelle?",
      Intent.CONTACT),
     ("Gibt es in Hamm ein Büro für das RKP, wo ich mal vorbeischauen kann?", Intent.CONTACT),
+    ("Wo ist für einen Verein aus Arnsberg die Stelle vom Land für Heimatförderung?",
+     Intent.CONTACT),
+    ("wir wollen nen graffiti workshop in verl machen, wo frag ich da wegen funding?",
+     Intent.CONTACT),
     ("Wo finde ich Infos zur Frist beim Heimat-Scheck?", Intent.DEADLINE),
     # Who gets it, which day, from which size, asked in the words people use.
     ("Wer kricht denn den Heimat-Fonds, nur die Gemeinde oder auch wir?", Intent.ELIGIBILITY),
