@@ -145,7 +145,10 @@ def test_kb_eval_without_arguments_reports_every_shipped_set(
                            "Blind, Prüfung", "Blind, Abschluss",
                            "Blind, Neu", "Blind, Schluss", "Blind, Ende", "Blind, Winter",
                            "Blind, Dezember", "Blind, Advent", "Blind, Nikolaus",
-                           "Blind, Barbara", "Blind, Schnee", "Blind, Frost", "Blind, Eis"}
+                           "Blind, Barbara", "Blind, Schnee", "Blind, Frost", "Blind, Eis",
+                           "Blind, Reif"}
+    assert report["Blind, Reif"]["cut_texts"] == 0
+    assert report["Blind, Reif"]["in_scope"] == 360
     assert report["Blind, Eis"]["cut_texts"] == 0
     assert report["Blind, Eis"]["in_scope"] == 360
     assert report["Blind, Frost"]["cut_texts"] == 0

@@ -53,6 +53,7 @@ SETS = (
     ("Blind, Advent", "eval/blind-advent.yaml"),
     ("Blind, Nikolaus", "eval/blind-nikolaus.yaml"),
     ("Blind, Barbara", "eval/blind-barbara.yaml"),
+    ("Blind, Reif", "eval/blind-reif.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
