@@ -410,6 +410,7 @@ _HELP = re.compile(r"\b(berat\w*|hilft|helfen|hilfe)\b")
 # programme the project has outgrown.
 _OUTGROWN = re.compile(r"\b(reicht|reichen|genugt|genugen)\b[^.?!]{0,40}\bnicht\b|"
                        r"\bmehr als (der|die|das|dieser|diese|dieses|den)\b|\bzu (klein|wenig)\b")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _without_outgrown(question: str) -> str:
@@ -497,7 +498,7 @@ _MONEY = re.compile(r"\b(fonds|geld|mille|euro|zuschuss|kohle|knete|topf|tausend
 
 
 def _programme_before_its_office(kb: KnowledgeBase, candidates: list[Candidate],
-                                 intent: Intent, question: str = "") -> list[Candidate]:
+                                 intent: Intent, question: str) -> list[Candidate]:
     """Put an office's own programme first when the question asks a programme's fact.
 
     "Kreis Minden-Lübbecke: Wie hoch ist das Jahresbudget der Richtlinie Jugendkultur?" names
@@ -588,7 +589,6 @@ def _alternatives(candidates: list[Candidate], sure: float, limits: Thresholds) 
     return [c for c in candidates[1 : limits.max_choices] if c.score >= least]
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _COMPARE = re.compile(r"\b(unterschied\w*|unterscheid\w*|vergleich\w*|vs|versus|difference)\b")
 
 
