@@ -125,7 +125,7 @@ _EXPLICIT_CUES: Cues = (
                           "allowed to apply", "who can apply", "who may apply", "wer kricht",
                           "wer kriegt", "wer bekommt", "berechtigung", "in frage", "infrage",
                           "zahlt das als", "count as", "kann da ein",
-                          "geht das fur")),
+                          "geht das fur", "oder reicht", "da rein")),
 )
 # "bis wan", "bis wnan": the deadline question with a typo in its short word.
 _BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")

@@ -72,6 +72,9 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
      Intent.ELIGIBILITY),
     ("dsee mikroförderung geht das für nen verein in netphen? zählt das als ländl raum",
      Intent.ELIGIBILITY),
+    ("kultur macht stark brauchen wir da echt 3 partner oder reicht einer", Intent.ELIGIBILITY),
+    ("kulturrucksak nrw wie kommen wir da rein, unsere kinder sind aber erst 8-10",
+     Intent.ELIGIBILITY),
     # ... but from which size it qualifies asks for an amount.
     ("Ab welcher Projektgröße kommt das Heimat-Zeugnis in Frage?", Intent.AMOUNT),
     ("Welches Büro ist das für den Kreis Soest, und wo sitzt es?", Intent.CONTACT),
