@@ -17,6 +17,7 @@ from bot.knowledge.intent import (
     asks_definition,
     definition_sentence,
     intent_of,
+    split_sentences,
 )
 from bot.knowledge.matcher import FULL_MENTION, Candidate, Matcher
 from bot.knowledge.memory import OUTSIDE, QuestionMemory, Vote
@@ -410,7 +411,6 @@ _HELP = re.compile(r"\b(berat\w*|hilft|helfen|hilfe)\b")
 # programme the project has outgrown.
 _OUTGROWN = re.compile(r"\b(reicht|reichen|genugt|genugen)\b[^.?!]{0,40}\bnicht\b|"
                        r"\bmehr als (der|die|das|dieser|diese|dieses|den)\b|\bzu (klein|wenig)\b")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _without_outgrown(question: str) -> str:
@@ -420,7 +420,7 @@ def _without_outgrown(question: str) -> str:
     nächstgrößere?" names the Heimat-Scheck only as what does not fit; ranked with it, the
     named Scheck leads. An asked sentence is always kept.
     """
-    sentences = _SENTENCE_END.split(question)
+    sentences = split_sentences(question)
     kept = [s for s in sentences if s.rstrip().endswith("?") or not _OUTGROWN.search(fold(s))]
     return " ".join(kept) if kept and len(kept) < len(sentences) else question
 

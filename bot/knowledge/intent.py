@@ -232,8 +232,13 @@ def asks_definition(question: str) -> bool:
 
 def asked_sentences(question: str) -> str:
     """Return the question's asked sentences (ending in "?"), or the question when none is."""
-    found = _asked(_SENTENCE_SPLIT.split(question))
+    found = _asked(split_sentences(question))
     return " ".join(found) if found else question
+
+
+def split_sentences(question: str) -> list[str]:
+    """Split the question as the user wrote it into sentences; a line break ends one too."""
+    return [s for s in _SENTENCE_SPLIT.split(question) if s.strip()]
 
 
 def definition_sentence(question: str) -> str | None:

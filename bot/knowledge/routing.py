@@ -230,11 +230,12 @@ PART_MENTION = 0.5
 
 
 def sole_office(kb: KnowledgeBase, candidate: Candidate,
-                candidates: Sequence[Candidate] = ()) -> list[Candidate]:
+                candidates: Sequence[Candidate]) -> list[Candidate]:
     """Return the one office of a named programme, for a contact question without a place.
 
     "Wer ist beim LWL der Ansprechpartner für den Kulturfonds?" asks for the LWL's culture
-    office. A programme with several offices (one per Bezirksregierung) needs the place.
+    office. A programme with several offices (one per Bezirksregierung) needs the place,
+    unless ``candidates`` name one of them by its region.
     """
     entry = kb.get(candidate.entry_id)
     if not isinstance(entry, Programme) or candidate.mention < FULL_MENTION:
@@ -242,7 +243,7 @@ def sole_office(kb: KnowledgeBase, candidate: Candidate,
     if len(entry.contacts) != 1:
         # "Welche Stelle ist im Münsterland für das Regionale Kulturprogramm zuständig?": of
         # the programme's offices, the question names one by its region.
-        named = [c for c in candidates
+        named = [kb.get(c.entry_id) for c in candidates
                  if c.entry_id in entry.contacts and c.mention >= PART_MENTION]
-        return named if len(named) == 1 else []
+        return routed(e for e in named if e is not None) if len(named) == 1 else []
     return routed(c for c in (kb.get(entry.contacts[0]),) if isinstance(c, Contact))
