@@ -44,6 +44,7 @@ SETS = (
     ("Blind, Schnee", "fragen/blind-schnee.yaml"),
     ("Blind, Frost", "fragen/blind-frost.yaml"),
     ("Blind, Eis", "fragen/blind-eis.yaml"),
+    ("Blind, Reif", "fragen/blind-reif.yaml"),
     ("Blind, Prüfung", "eval/blind-pruefung.yaml"),
     ("Blind, Abschluss", "eval/blind-abschluss.yaml"),
     ("Blind, Neu", "eval/blind-neu.yaml"),
@@ -53,7 +54,6 @@ SETS = (
     ("Blind, Advent", "eval/blind-advent.yaml"),
     ("Blind, Nikolaus", "eval/blind-nikolaus.yaml"),
     ("Blind, Barbara", "eval/blind-barbara.yaml"),
-    ("Blind, Reif", "eval/blind-reif.yaml"),
 )
 _COLUMNS = (
     ("top1", "Top-1"), ("answered_right", "richtig beantwortet"),
