@@ -93,6 +93,10 @@ _INTENT_CUES: Cues = (
 # questions about something else: "Kriegen wir als lose Truppe ohne Verein trotzdem die
 # 2.500 Euro?" asks who may apply.
 _EXPLICIT_CUES: Cues = (
+    # A condition with a figure asks who may take part, not an amount: "Kultur macht stark –
+    # wie viele Partner brauchen wir mindestens?", "ab welcher Zahl an Kindern …?"
+    (Intent.ELIGIBILITY, ("wie viele partner", "how many partners", "ab welcher zahl",
+                          "ab welcher grosse ", "ab wie vielen")),
     (Intent.DEADLINE, ("bis wann", "frist", "deadline", "stichtag", "antragsschluss",
                        "due date", "welchem datum", "welchen tag", "welchem tag", "noch zeit",
                        "wie lang", "zeit fur den antrag", "beeilen", "wie fix", "schon durch",

@@ -75,8 +75,16 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
     ("kultur macht stark brauchen wir da echt 3 partner oder reicht einer", Intent.ELIGIBILITY),
     ("kulturrucksak nrw wie kommen wir da rein, unsere kinder sind aber erst 8-10",
      Intent.ELIGIBILITY),
+    # A condition with a figure asks who may take part ...
+    ("Wie viele Partner braucht ein Bündnis bei Kultur macht stark mindestens?",
+     Intent.ELIGIBILITY),
+    ("Ab welcher Zahl an Kindern kann eine Gemeinde allein beim Kulturrucksack mitmachen?",
+     Intent.ELIGIBILITY),
+    ("Ab welcher Größe darf eine Stadt eigenständig am Kulturrucksack teilnehmen?",
+     Intent.ELIGIBILITY),
     # ... but from which size it qualifies asks for an amount.
     ("Ab welcher Projektgröße kommt das Heimat-Zeugnis in Frage?", Intent.AMOUNT),
+    ("Ab welcher Größenordnung nimmt die LWL-Kulturstiftung Anträge an?", Intent.AMOUNT),
     ("Welches Büro ist das für den Kreis Soest, und wo sitzt es?", Intent.CONTACT),
     ("Gibt es beim LWL eine zentrale Stelle für Kulturförderung, bei der ich vorher anrufen "
      "kann?", Intent.CONTACT),
