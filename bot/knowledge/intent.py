@@ -129,7 +129,8 @@ _EXPLICIT_CUES: Cues = (
                           "allowed to apply", "who can apply", "who may apply", "wer kricht",
                           "wer kriegt", "wer bekommt", "berechtigung", "in frage", "infrage",
                           "zahlt das als", "count as", "kann da ein",
-                          "geht das fur", "oder reicht", "da rein")),
+                          "geht das fur", "oder reicht", "da rein", "who applies",
+                          "who has to apply", "voraussetzung", "wer muss", "grants to")),
 )
 # "bis wan", "bis wnan": the deadline question with a typo in its short word.
 _BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")
@@ -138,7 +139,7 @@ _BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")
 _STILL = re.compile(r"\bnoch\b.{0,50}\b(beantragen|einreichen|antrag\w* stellen)\b")
 _MAY_WE = re.compile(r"(^|,)\W*(kann|konnen|darf|durfen|fordert|fordern)\b.{0,90}\b("
                      r"beantragen|antrag\w*\b.{0,40}\b(stellen|einreichen)|bewerben|teilnehmen|"
-                     r"mitmachen|auch)\b")
+                     r"mitmachen|geld (bekommen|kriegen)|auch)\b")
 
 # "Wer kann uns in Schwerte helfen?" asks for an office, though "wer kann" asks who may apply;
 # so do "wo kriegen wir Hilfe beim Förderantrag?" and "gibts da ne Stelle für Kulturförderung?".

@@ -82,6 +82,11 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
      Intent.ELIGIBILITY),
     ("Ab welcher Größe darf eine Stadt eigenständig am Kulturrucksack teilnehmen?",
      Intent.ELIGIBILITY),
+    ("Welche Voraussetzungen muss unser Verein für die NRW-Stiftung erfüllen?",
+     Intent.ELIGIBILITY),
+    ("Wer muss beim Kulturrucksack den Antrag stellen, die Stadt oder wir?", Intent.ELIGIBILITY),
+    ("Is Kultur und Schule the right programme for us and who applies?", Intent.ELIGIBILITY),
+    ("Kann ein Chor aus Espelkamp beim Kreis Geld bekommen?", Intent.ELIGIBILITY),
     # ... but from which size it qualifies asks for an amount.
     ("Ab welcher Projektgröße kommt das Heimat-Zeugnis in Frage?", Intent.AMOUNT),
     ("Ab welcher Größenordnung nimmt die LWL-Kulturstiftung Anträge an?", Intent.AMOUNT),
