@@ -100,13 +100,14 @@ _EXPLICIT_CUES: Cues = (
     (Intent.DEADLINE, ("bis wann", "frist", "deadline", "stichtag", "antragsschluss",
                        "due date", "welchem datum", "welchen tag", "welchem tag", "noch zeit",
                        "wie lang", "zeit fur den antrag", "beeilen", "wie fix", "schon durch",
-                       "jederzeit")),
+                       "jederzeit", "schnell sein")),
     (Intent.AMOUNT, ("wie viel", "wieviel", "wie hoch", "how much", "preisgeld",
                      "welche summe", "welcher betrag", "zuruckzahlen", "fixed amount",
                      "geld dazu", "eigenes geld", "selbst aufbringen", "selber aufbringen",
                      "dazu tun", "dazutun", "dazu geben", "zubuttern", "minimum amount", "how big",
                      "ab welchem", "ab welchen", "ab welcher", "forderanteil", "fordersatz",
-                     "finanzierungsart", "welchem verhaltnis", "wo vael", "wo val", "woveel")),
+                     "finanzierungsart", "welchem verhaltnis", "wo vael", "wo val", "woveel",
+                     "the max", "what's the max", "toleggen")),
     (Intent.CONTACT, ("beraten", "beratung", "ansprechpartner", "ansprechperson", "wer hilft",
                       "who can advise", "contact person", "telefonnummer",
                       "wer kann mir", "mir sagen kann", "uns sagen kann", "eine stelle, die",
@@ -130,7 +131,8 @@ _EXPLICIT_CUES: Cues = (
                           "wer kriegt", "wer bekommt", "berechtigung", "in frage", "infrage",
                           "zahlt das als", "count as", "kann da ein",
                           "geht das fur", "oder reicht", "da rein", "who applies",
-                          "who has to apply", "voraussetzung", "wer muss", "grants to")),
+                          "who has to apply", "voraussetzung", "wer muss", "grants to",
+                          "als antragsteller")),
 )
 # "bis wan", "bis wnan": the deadline question with a typo in its short word.
 _BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")

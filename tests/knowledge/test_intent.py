@@ -75,6 +75,9 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
     ("kultur macht stark brauchen wir da echt 3 partner oder reicht einer", Intent.ELIGIBILITY),
     ("kulturrucksak nrw wie kommen wir da rein, unsere kinder sind aber erst 8-10",
      Intent.ELIGIBILITY),
+    ("Dat Geld vom Land fürs Ehrenamt – muss man da schnell sein?", Intent.DEADLINE),
+    ("Kreis Herford culture funding, what is the max per project?", Intent.AMOUNT),
+    ("Wat givt dat bi'n Heimatscheck, un mött wi wat dortoleggen?", Intent.AMOUNT),
     # A condition with a figure asks who may take part ...
     ("Wie viele Partner braucht ein Bündnis bei Kultur macht stark mindestens?",
      Intent.ELIGIBILITY),
@@ -175,6 +178,8 @@ def test_the_asked_aspect_is_recognised(question: str, intent: Intent) -> None:
      Intent.AMOUNT),
     ("Darf ich als Privatperson einen Antrag stellen und wie viel gibt es?", Intent.AMOUNT,
      Intent.ELIGIBILITY),
+    ("Gibt es bei der NRW-Stiftung Fristen, und könnte die Gemeinde als Antragstellerin "
+     "auftreten?", Intent.DEADLINE, Intent.ELIGIBILITY),
     # One fact asked; a broad cue ("können wir") is no second question.
     ("Wie viel können wir beim Heimat-Scheck bekommen?", Intent.AMOUNT, None),
     # A second cue only in the told context is no second question.
