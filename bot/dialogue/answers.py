@@ -278,8 +278,13 @@ def referral(office: Contact, ways: str) -> str:
 
 
 def term_text(term: Term, intent: Intent = Intent.GENERAL) -> str:
-    """Explain a term; for an amount question the sentence with the figure comes first."""
+    """Explain a term; for an amount question the sentence with the figure comes first.
+
+    Asked who may use it, the term's ``who`` sentence leads, beside its name.
+    """
     sentences = _asked_first(formats.sentences(term.text), intent)
+    if intent is Intent.ELIGIBILITY and term.who:
+        return "\n".join([f"{term.title} – {term.who}", " ".join(sentences), source_line(term)])
     return "\n".join([f"{term.title}: {' '.join(sentences)}", source_line(term)])
 
 

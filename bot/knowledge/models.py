@@ -128,6 +128,9 @@ class Term(_Entry):
 
     kind: Literal["begriff"]
     text: Text = Field(description="Erklärung in zwei bis vier Sätzen")
+    # Asked who may use it ("Kann unser Verein bei der Westfalen-Initiative Geld beantragen?"),
+    # the answer starts with this sentence instead of the explanation's first one.
+    who: Text | None = Field(None, description="Wer ihn nutzen oder beantragen kann, ein Satz")
     see_also: list[Slug] = Field(default_factory=list, description="Verwandte Einträge")
 
 

@@ -71,6 +71,7 @@ id: {id}
 title:                    # der Begriff, z. B. Verwendungsnachweis
 aliases: []
 text:                     # Erklärung in zwei bis vier Sätzen, Sie-Form
+who:                      # optional: wer ihn nutzen oder beantragen kann, ein Satz
 see_also: []              # verwandte Einträge, z. B. [fehlbedarfsfinanzierung]
 sources: []               # z. B. [https://www.nordrhein-westfalen-foerdert.nrw/foerderglossar]
 verified_on: {today}

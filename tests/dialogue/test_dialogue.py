@@ -78,6 +78,17 @@ async def test_term_question(chat: Transcript) -> None:
     assert text.startswith("Verwendungsnachweis: ")
 
 
+async def test_asked_who_may_use_a_term_its_who_sentence_leads(chat: Transcript) -> None:
+    text = await chat.say("Kann unser Heimatverein bei der Westfalen-Initiative einen Zuschuss "
+                          "beantragen?")
+    assert text.startswith("Westfalen-Initiative – Antrag stellen können dort weder Vereine "
+                           "noch Kommunen")
+    # The explanation follows whole; asked what it is, the explanation leads as before.
+    assert "Die Stiftung Westfalen-Initiative ist eine operative Stiftung" in text
+    what = await chat.say("Was ist die Westfalen-Initiative?")
+    assert what.startswith("Westfalen-Initiative: Die Stiftung Westfalen-Initiative ist")
+
+
 @pytest.mark.parametrize(("command", "start"), [
     ("/start", "Guten Tag! Ich bin der Förderlotse"),
     ("/hilfe", "Stellen Sie Ihre Frage einfach in eigenen Worten. Befehle:"),
