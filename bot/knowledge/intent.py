@@ -141,7 +141,9 @@ _BIS_WANN = re.compile(r"\bbis (wan|wnan|wamm|wabn|wsnn)\b|\bwann\b|\bdatum\b")
 _STILL = re.compile(r"\bnoch\b.{0,50}\b(beantragen|einreichen|antrag\w* stellen)\b")
 _MAY_WE = re.compile(r"(^|,)\W*(kann|konnen|darf|durfen|fordert|fordern)\b.{0,90}\b("
                      r"beantragen|antrag\w*\b.{0,40}\b(stellen|einreichen)|bewerben|teilnehmen|"
-                     r"mitmachen|geld (bekommen|kriegen)|auch)\b")
+                     r"mitmachen|geld (bekommen|kriegen)|auch|uberhaupt)\b")
+# "Geben die nu Geld für unsern Verein oder nich?" asks whether they fund the likes of us.
+_FUND_US = re.compile(r"\bgeben die\b.{0,40}\b(geld|knete|zuschuss\w*)\b")
 
 # "Wer kann uns in Schwerte helfen?" asks for an office, though "wer kann" asks who may apply;
 # so do "wo kriegen wir Hilfe beim Förderantrag?" and "gibts da ne Stelle für Kulturförderung?".
@@ -280,7 +282,7 @@ def _strong(sentence: str) -> Intent | None:
     found = _explicit(sentence) or _first(_BROAD, sentence) or _typed(sentence)
     if found is None and (_BIS_WANN.search(sentence) or _STILL.search(sentence)):
         return Intent.DEADLINE
-    if found is None and _MAY_WE.search(sentence):
+    if found is None and (_MAY_WE.search(sentence) or _FUND_US.search(sentence)):
         return Intent.ELIGIBILITY
     return found
 

@@ -78,6 +78,9 @@ from bot.knowledge.intent import Intent, also_asked, asked_sentences, intent_of
     ("Dat Geld vom Land fürs Ehrenamt – muss man da schnell sein?", Intent.DEADLINE),
     ("Kreis Herford culture funding, what is the max per project?", Intent.AMOUNT),
     ("Wat givt dat bi'n Heimatscheck, un mött wi wat dortoleggen?", Intent.AMOUNT),
+    ("Ey, die Westfalen-Initiative – geben die nu Geld für unsern Verein oder nich?",
+     Intent.ELIGIBILITY),
+    ("Fördert diese Stiftung überhaupt Projekte von Vereinen?", Intent.ELIGIBILITY),
     # A condition with a figure asks who may take part ...
     ("Wie viele Partner braucht ein Bündnis bei Kultur macht stark mindestens?",
      Intent.ELIGIBILITY),
