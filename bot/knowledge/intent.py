@@ -107,7 +107,7 @@ _EXPLICIT_CUES: Cues = (
                      "dazu tun", "dazutun", "dazu geben", "zubuttern", "minimum amount", "how big",
                      "ab welchem", "ab welchen", "ab welcher", "forderanteil", "fordersatz",
                      "finanzierungsart", "welchem verhaltnis", "wo vael", "wo val", "woveel",
-                     "the max", "what's the max", "toleggen")),
+                     "the max", "toleggen")),
     (Intent.CONTACT, ("beraten", "beratung", "ansprechpartner", "ansprechperson", "wer hilft",
                       "who can advise", "contact person", "telefonnummer",
                       "wer kann mir", "mir sagen kann", "uns sagen kann", "eine stelle, die",
